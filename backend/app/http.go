@@ -1,0 +1,205 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/cors"
+	"github.com/gofiber/fiber/v2/middleware/etag"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/keyturn/keyturn/backend/platform/httpx"
+	"github.com/keyturn/keyturn/backend/platform/kv"
+	"github.com/keyturn/keyturn/pwa"
+)
+
+// BodyLimit is the largest request body accepted: JSON requests are small,
+// so anything bigger is refused before it is read (RULES S11). Upload routes
+// will stream their bodies instead.
+const BodyLimit = 256 * 1024
+
+// CSP lets the PWA run (its own scripts, styles, workers and manifest) and
+// nothing else (RULES S8).
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; " +
+	"connect-src 'self'; media-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; " +
+	"form-action 'self'; worker-src 'self'; manifest-src 'self'"
+
+// Sign-in rate limit per client IP and route: generous for a person, tight
+// for a script guessing dates of birth.
+const (
+	throttleMax    = 20
+	throttleWindow = time.Minute
+)
+
+func (a *App) newFiber() *fiber.App {
+	cfg := fiber.Config{
+		AppName:               "keyturn",
+		BodyLimit:             BodyLimit,
+		ErrorHandler:          httpx.ErrorHandler(a.Log),
+		DisableStartupMessage: true,
+		// Request values are reused by fasthttp after the handler returns;
+		// Immutable copies them so nothing that outlives a handler (jobs,
+		// logs, caches) sees another request's bytes (RULES S11).
+		Immutable:    true,
+		ReadTimeout:  30 * time.Second,
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  120 * time.Second,
+	}
+	if len(a.Config.TrustedProxies) > 0 {
+		// Only then is X-Forwarded-For believed, and only from those
+		// proxies; otherwise c.IP() is the socket peer (RULES S11).
+		cfg.ProxyHeader = fiber.HeaderXForwardedFor
+		cfg.EnableTrustedProxyCheck = true
+		cfg.TrustedProxies = a.Config.TrustedProxies
+	}
+	f := fiber.New(cfg)
+	m := newMetrics()
+
+	f.Use(recover.New())
+	f.Use(requestid.New())
+	f.Use(m.middleware)
+	f.Use(a.accessLog)
+	f.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy:     CSP,
+		ReferrerPolicy:            "no-referrer",
+		HSTSMaxAge:                31536000,
+		PermissionPolicy:          "camera=(), microphone=(), geolocation=(), payment=()",
+		CrossOriginEmbedderPolicy: "unsafe-none",
+	}))
+	if len(a.Config.CORSOrigins) > 0 {
+		f.Use(cors.New(cors.Config{AllowOrigins: strings.Join(a.Config.CORSOrigins, ","), AllowCredentials: true,
+			AllowHeaders: "Authorization, Content-Type"}))
+	}
+	f.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
+
+	f.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
+	f.Get("/readyz", a.readyz)
+	f.Get("/metrics", adaptor.HTTPHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{})))
+
+	api := f.Group("/api/v1", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+		return c.Next()
+	}, httpx.JSONOnly)
+	throttle := limiter.New(limiter.Config{
+		Max:          throttleMax,
+		Expiration:   throttleWindow,
+		Storage:      kv.FiberStorage(a.KV, "ratelimit:"),
+		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() + "|" + c.Route().Path },
+		LimitReached: func(c *fiber.Ctx) error {
+			return httpx.KindRateLimited.New("Too many attempts. Please wait a minute and try again.")
+		},
+	})
+	for _, r := range a.routes {
+		handlers := []fiber.Handler{}
+		if r.Throttle {
+			handlers = append(handlers, throttle)
+		}
+		if !r.Public() {
+			handlers = append(handlers, a.Auth.Require(r.Roles))
+		}
+		handlers = append(handlers, r.Handler)
+		api.Add(r.Method, r.Path, handlers...)
+	}
+	api.Use(func(c *fiber.Ctx) error { return httpx.NotFound("No such API endpoint.") })
+
+	f.Use(etag.New())
+	f.Use(pwa.Handler())
+	return f
+}
+
+// accessLog writes one JSON line per request: ids and route patterns only,
+// never names, tokens or addresses (RULES S10).
+func (a *App) accessLog(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		status = httpx.StatusOf(err)
+	}
+	if c.Path() == "/healthz" || c.Path() == "/metrics" {
+		return err
+	}
+	a.Log.Info("http.request",
+		slog.String("request_id", httpx.RequestID(c)),
+		slog.String("method", c.Method()),
+		slog.String("route", c.Route().Path),
+		slog.Int("status", status),
+		slog.Duration("duration", time.Since(start)))
+	return err
+}
+
+func (a *App) readyz(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	checks := fiber.Map{}
+	healthy := true
+	for name, check := range map[string]func(context.Context) error{
+		"database": a.DB.Ping,
+		"kv":       a.KV.Ping,
+		"jobs":     a.Jobs.Healthy,
+	} {
+		if err := check(ctx); err != nil {
+			healthy = false
+			checks[name] = "failing"
+			a.Log.Warn("readyz.failing", slog.String("check", name), slog.Any("error", err))
+			continue
+		}
+		checks[name] = "ok"
+	}
+	if !healthy {
+		return httpx.KindUnavailable.New("Not ready: a dependency is failing.").With("checks", checks)
+	}
+	return c.JSON(fiber.Map{"status": "ok", "checks": checks})
+}
+
+type metrics struct {
+	registry *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+}
+
+func newMetrics() *metrics {
+	m := &metrics{
+		registry: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "keyturn_http_requests_total",
+			Help: "HTTP requests by method, route pattern and status."}, []string{"method", "route", "status"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "keyturn_http_request_duration_seconds",
+			Help: "HTTP request duration by method and route pattern.", Buckets: prometheus.DefBuckets}, []string{"method", "route"}),
+	}
+	m.registry.MustRegister(m.requests, m.duration, prometheus.NewGoCollector(), prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
+	return m
+}
+
+func (m *metrics) middleware(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		status = httpx.StatusOf(err)
+	}
+	route := c.Route().Path
+	m.requests.WithLabelValues(c.Method(), route, strconv.Itoa(status)).Inc()
+	m.duration.WithLabelValues(c.Method(), route).Observe(time.Since(start).Seconds())
+	return err
+}
+
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("app: listen on %s: %w", addr, err)
+	}
+	return ln, nil
+}

@@ -1,0 +1,32 @@
+import { useMemo } from 'preact/hooks';
+import { RouterContext, type Router } from '../app/router';
+import { booting, overview, session } from './state';
+import { Frame } from './pages/Frame';
+import { Help } from './pages/Help';
+import { Home } from './pages/Home';
+import { Invite } from './pages/Invite';
+import { SignedOut } from './pages/SignedOut';
+
+function Screen({ route }: { route: string }) {
+  if (route === 'help') return <Help />;
+  if (route === 'invite') return <Invite />;
+  if (booting.value && !overview.value) {
+    return (
+      <Frame title="Keyturn">
+        <p role="status">Loading…</p>
+      </Frame>
+    );
+  }
+  if (session.value || overview.value) return <Home />;
+  return <SignedOut />;
+}
+
+/** App is the customer app: invite, identity check, home and help. */
+export function App({ router }: { router: Router }) {
+  const value = useMemo(() => router, [router]);
+  return (
+    <RouterContext.Provider value={value}>
+      <Screen route={router.route.value} />
+    </RouterContext.Provider>
+  );
+}

@@ -1,0 +1,95 @@
+import type { JSX } from 'preact';
+import { fieldIds } from './ids';
+import './Field.css';
+
+export interface FieldProps extends Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'id' | 'class' | 'value' | 'onInput'> {
+  id: string;
+  label: string;
+  hint?: string;
+  error?: string | undefined;
+  value: string;
+  onValue: (value: string) => void;
+  /** A narrower box for short answers (dates, postcodes, codes). */
+  short?: boolean;
+}
+
+/**
+ * Field is a labelled text input with an optional hint and error message,
+ * both tied to it with aria-describedby. Paste always works: nothing here
+ * blocks it (WCAG 3.3.8).
+ */
+export function Field({ id, label, hint, error, value, onValue, short, type = 'text', ...rest }: FieldProps) {
+  const ids = fieldIds(id, Boolean(hint), Boolean(error));
+  return (
+    <div class={`kt-field${error ? ' kt-field--invalid' : ''}`}>
+      <label class="kt-field__label" for={id}>
+        {label}
+      </label>
+      {hint && (
+        <span class="kt-field__hint" id={ids.hint}>
+          {hint}
+        </span>
+      )}
+      {error && (
+        <span class="kt-field__error" id={ids.error}>
+          <span class="kt-visually-hidden">Error: </span>
+          {error}
+        </span>
+      )}
+      <input
+        {...rest}
+        id={id}
+        name={rest.name ?? id}
+        type={type}
+        class={`kt-field__input${short ? ' kt-field__input--short' : ''}`}
+        value={value}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={ids.describedBy}
+        onInput={(e) => onValue(e.currentTarget.value)}
+      />
+    </div>
+  );
+}
+
+export interface SelectProps extends Omit<JSX.SelectHTMLAttributes<HTMLSelectElement>, 'id' | 'class' | 'value' | 'onChange'> {
+  id: string;
+  label: string;
+  value: string;
+  options: Array<{ value: string; label: string }>;
+  onValue: (value: string) => void;
+  error?: string | undefined;
+}
+
+/** Select is a labelled drop-down with the same look as Field. */
+export function Select({ id, label, value, options, onValue, error, ...rest }: SelectProps) {
+  const ids = fieldIds(id, false, Boolean(error));
+  return (
+    <div class={`kt-field${error ? ' kt-field--invalid' : ''}`}>
+      <label class="kt-field__label" for={id}>
+        {label}
+      </label>
+      {error && (
+        <span class="kt-field__error" id={ids.error}>
+          <span class="kt-visually-hidden">Error: </span>
+          {error}
+        </span>
+      )}
+      <select
+        {...rest}
+        id={id}
+        name={rest.name ?? id}
+        class="kt-field__input"
+        value={value}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={ids.describedBy}
+        onChange={(e) => onValue(e.currentTarget.value)}
+      >
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
