@@ -53,6 +53,8 @@ type Options struct {
 	Schema string
 	// JobPoll shortens River's fetch interval (tests).
 	JobPoll time.Duration
+	// KVPrefix replaces the Redis key prefix (tests sharing one Redis).
+	KVPrefix string
 }
 
 // New opens everything cfg names, migrates the database and builds the HTTP
@@ -79,7 +81,12 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 	if err := database.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	if a.KV, err = kv.Open(cfg.RedisURL); err != nil {
+	if opt.KVPrefix != "" && cfg.RedisURL != "" {
+		a.KV, err = kv.NewRedis(cfg.RedisURL, opt.KVPrefix)
+	} else {
+		a.KV, err = kv.Open(cfg.RedisURL)
+	}
+	if err != nil {
 		return nil, err
 	}
 	keys, err := auth.LoadOrCreateKeys(cfg.JWTKeysFile)
@@ -102,8 +109,12 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 
 	workers := river.NewWorkers()
 	(&auth.Workers{Service: a.Auth, Mail: sender}).Register(workers)
-	a.Jobs, err = jobs.New(database, jobs.Config{Workers: workers, Periodic: auth.Periodic(), Logger: log,
-		RunWorkers: opt.RunWorkers, FetchPollInterval: opt.JobPoll})
+	jcfg := jobs.Config{Workers: workers, Logger: log, RunWorkers: opt.RunWorkers, FetchPollInterval: opt.JobPoll}
+	if opt.RunWorkers {
+		jcfg.Periodic = auth.Periodic()
+		jcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}, "mail": {MaxWorkers: 4}}
+	}
+	a.Jobs, err = jobs.New(database, jcfg)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +125,6 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 		a.Auth.Routes(),
 		agreementsHTTP.Routes(),
 		(&tenants.HTTP{Store: tenantStore}).Routes(),
-		financeRoutes(),
 	)
 	a.Fiber = a.newFiber()
 	ok = true

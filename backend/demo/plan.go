@@ -81,19 +81,47 @@ type market struct {
 	currency string
 	models   []vehicleSeed
 	aprs     []weighted[float64]
-	plate    func(r *rand.Rand, loc *locationSeed, firstRegistered time.Time, county string) string
+	// Distances are in miles in the UK and in km in Ireland; unitsPerMile
+	// converts for the depreciation rule, which thinks in miles.
+	mileages     []weighted[int64]
+	unitsPerMile float64
+	plate        func(r *rand.Rand, loc *locationSeed, firstRegistered time.Time, county string) string
 }
 
 var (
 	ukMarket = market{
 		code: tenants.MarketUK, currency: "GBP", models: vehicleModels, plate: ukPlate,
+		mileages: []weighted[int64]{{6_000, 2}, {8_000, 4}, {10_000, 5}, {12_000, 3}, {15_000, 2}, {20_000, 1}}, unitsPerMile: 1,
 		aprs: []weighted[float64]{{4.9, 1}, {5.9, 2}, {6.9, 4}, {7.9, 4}, {8.9, 4}, {9.9, 4}, {10.9, 2}, {11.9, 1}, {12.9, 1}},
 	}
 	ieMarket = market{
 		code: tenants.MarketIE, currency: "EUR", models: irishModels, plate: irishPlate,
+		mileages: []weighted[int64]{{12_000, 2}, {16_000, 4}, {20_000, 4}, {25_000, 2}, {30_000, 1}}, unitsPerMile: 1.609,
 		aprs: []weighted[float64]{{4.9, 2}, {5.9, 3}, {6.9, 3}, {7.9, 2}, {8.9, 1}},
 	}
 )
+
+// miles converts a distance in the market's unit to miles.
+func (m market) miles(d int64) int64 { return int64(float64(d) / m.unitsPerMile) }
+
+// excessCharge is the charge per mile (per km in Ireland) over the mileage
+// allowance, in minor units: dearer cars cost more per mile.
+func (m market) excessCharge(newPrice int64) int64 {
+	if m.code == tenants.MarketIE {
+		if newPrice < 40_000_00 {
+			return 6
+		}
+		return 8
+	}
+	switch {
+	case newPrice < 25_000_00:
+		return 7
+	case newPrice < 35_000_00:
+		return 9
+	default:
+		return 12
+	}
+}
 
 // generator builds the plan. Each customer draws from a random source of its
 // own, so a customer's data do not depend on how many numbers the customers
@@ -291,7 +319,7 @@ func (g *generator) ukCustomers() ([]plannedCustomer, error) {
 	return out, nil
 }
 
-func ukCustomerRef(i int) string  { return fmt.Sprintf("DEMO-%04d", i+1) }
+func ukCustomerRef(i int) string    { return fmt.Sprintf("DEMO-%04d", i+1) }
 func ukAgreementNo(i, k int) string { return fmt.Sprintf("DMF%07d", 4_100_000+i*3+k) }
 
 // ukCustomer generates the demo financier's customer number i (from 0).
@@ -404,7 +432,7 @@ func (g *generator) demoCustomer(mobile string) (plannedCustomer, error) {
 	}, nil
 }
 
-func irishCustomerRef(i int) string  { return fmt.Sprintf("DEMOIE-%04d", i+1) }
+func irishCustomerRef(i int) string    { return fmt.Sprintf("DEMOIE-%04d", i+1) }
 func irishAgreementNo(i, k int) string { return fmt.Sprintf("DMI%07d", 7_300_000+i*3+k) }
 
 // irishCustomers returns demo-ie's customers; the first has two agreements.
@@ -482,7 +510,6 @@ var (
 	pcpTerms = []weighted[int]{{24, 10}, {36, 55}, {48, 35}}
 	hpTerms  = []weighted[int]{{24, 20}, {36, 40}, {48, 40}}
 	pchTerms = []weighted[int]{{24, 25}, {36, 50}, {48, 25}}
-	mileages = []weighted[int64]{{6_000, 2}, {8_000, 4}, {10_000, 5}, {12_000, 3}, {15_000, 2}, {20_000, 1}}
 	// initialRentals are a PCH's initial rental, in monthly rentals.
 	initialRentals = []weighted[int]{{3, 3}, {6, 4}, {9, 2}}
 	pchRates       = []weighted[float64]{{4.9, 1}, {5.9, 2}, {6.9, 3}, {7.9, 2}}
@@ -502,7 +529,7 @@ func (g *generator) agreement(r *rand.Rand, m market, spec agreementSpec) (plann
 	if f != nil {
 		model, term, newPrice, ageStart = f.model, f.term, f.model.price, f.used
 	} else {
-		model = pickWeighted(r, m.models)
+		model = pickModel(r, m.models)
 		deriv = r.IntN(len(model.derivatives))
 		// Higher derivatives cost more; dealers' prices vary a little.
 		newPrice = roundTo(float64(model.price)*(1+0.07*float64(deriv))*(0.94+0.12*r.Float64()), 500)
@@ -526,7 +553,7 @@ func (g *generator) agreement(r *rand.Rand, m market, spec agreementSpec) (plann
 
 	// Annual mileage: contracted for PCP and PCH; for HP how far the
 	// customer drives, never written on the agreement.
-	annual := pickWeighted(r, mileages)
+	annual := pickWeighted(r, m.mileages)
 	if f != nil && f.annualMileage > 0 {
 		annual = f.annualMileage
 	}
@@ -540,13 +567,16 @@ func (g *generator) agreement(r *rand.Rand, m market, spec agreementSpec) (plann
 	cash := newPrice
 	if ageStart > 0 {
 		// A used car's price: its value plus the dealer's margin, ending in 95.
-		cash = roundTo(float64(newPrice)*retained(model, ageStart, milesAtStart)*1.12, 100_00) - 5_00
+		cash = roundTo(float64(newPrice)*retained(model, ageStart, m.miles(milesAtStart), false)*1.12, 100_00) - 5_00
 	}
 	if f != nil && f.cashPrice > 0 {
 		cash = f.cashPrice
 	}
 
 	t := financeTerms{product: spec.product, market: m.code, currency: m.currency, cashPrice: cash, term: term}
+	if spec.product != agreements.ProductHP {
+		t.annualMileage, t.excessCharge = annual, m.excessCharge(newPrice)
+	}
 	switch spec.product {
 	case agreements.ProductPCP:
 		t.deposit = roundTo(float64(cash)*(0.08+0.14*r.Float64()), 50_00)
@@ -554,18 +584,16 @@ func (g *generator) agreement(r *rand.Rand, m market, spec agreementSpec) (plann
 			t.contribution = int64(2+r.IntN(7)) * 250_00 // manufacturer's deposit contribution
 		}
 		t.apr = pickWeighted(r, m.aprs)
-		t.annualMileage = annual
 		// The guaranteed future value: a cautious share of the car's expected
 		// value at the end.
-		t.ofp = roundDown(float64(newPrice)*retained(model, ageStart+term, milesAtStart+annual*int64(term)/12)*0.9, 100)
+		t.ofp = roundDown(float64(newPrice)*retained(model, ageStart+term, m.miles(milesAtStart+annual*int64(term)/12), true)*0.92, 100)
 	case agreements.ProductHP:
 		t.deposit = roundTo(float64(cash)*(0.05+0.25*r.Float64()), 100_00)
 		t.apr = pickWeighted(r, m.aprs)
 	default:
 		t.initialRentalMonths = pickWeighted(r, initialRentals)
 		t.rate = pickWeighted(r, pchRates)
-		t.annualMileage = annual
-		t.residual = roundDown(float64(newPrice)*retained(model, term, annual*int64(term)/12)*0.9, 100)
+		t.residual = roundDown(float64(newPrice)*retained(model, term, m.miles(annual*int64(term)/12), true)*0.9, 100)
 	}
 	if f != nil {
 		t.deposit, t.contribution, t.apr, t.ofp = f.deposit, f.contribution, f.apr, f.ofp
@@ -599,7 +627,7 @@ func (g *generator) agreement(r *rand.Rand, m market, spec agreementSpec) (plann
 	// Most vehicles of live agreements have a recent valuation; some do not,
 	// and their equity shows as unknown.
 	if spec.status == agreements.StatusActive && (f != nil || r.Float64() < 0.88) {
-		val := roundTo(float64(newPrice)*retained(model, monthsBetween(firstReg, g.today), miles)*(0.92+0.22*r.Float64()), 25_00)
+		val := roundTo(float64(newPrice)*retained(model, monthsBetween(firstReg, g.today), m.miles(miles), false)*(0.86+0.26*r.Float64()), 25_00)
 		if f != nil {
 			val = f.valuation
 		}
@@ -731,14 +759,20 @@ func ukPostcode(r *rand.Rand, loc *locationSeed) string {
 }
 
 // retained is the share of its new price a car keeps after the given months
-// and miles: a first-day drop, then a steady monthly loss (faster for
-// electric cars, slower for premium badges), adjusted for mileage against
-// 10,000 a year. A rough trade rule of thumb, enough for plausible figures.
-func retained(m vehicleSeed, months int, miles int64) float64 {
+// and miles: a first-day drop, then a steady monthly loss (slower for premium
+// badges), adjusted for mileage against 10,000 a year. A rough trade rule of
+// thumb, enough for plausible figures.
+//
+// Electric cars lost value much faster than lenders expected when their
+// guaranteed future values were set; forecast selects the lenders'
+// expectation (used for optional final payments) rather than what happened
+// (used for today's valuations), which leaves many of them in negative
+// equity, as in the real market.
+func retained(m vehicleSeed, months int, miles int64, forecast bool) float64 {
 	k := 0.0150
 	switch {
-	case m.ev:
-		k = 0.0215
+	case m.ev && !forecast:
+		k = 0.0225
 	case m.premium:
 		k = 0.0140
 	}
@@ -780,6 +814,22 @@ func pickProduct(r *rand.Rand) string {
 	default:
 		return agreements.ProductPCH
 	}
+}
+
+// pickModel draws a car model, weighted by how common it is.
+func pickModel(r *rand.Rand, models []vehicleSeed) vehicleSeed {
+	total := 0
+	for _, m := range models {
+		total += m.weight
+	}
+	n := r.IntN(total)
+	for _, m := range models {
+		if n < m.weight {
+			return m
+		}
+		n -= m.weight
+	}
+	panic("demo: model weights") // unreachable: n < total
 }
 
 type weighted[T any] struct {

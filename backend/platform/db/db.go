@@ -21,6 +21,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"gorm.io/gorm"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/keyturn/keyturn/backend/platform/httpx"
 )
 
 // Dialect names, as found in DB.Dialect.
@@ -31,8 +33,9 @@ const (
 
 // ErrNotFound is what stores return when a row does not exist or lies outside
 // the caller's scope; they translate gorm.ErrRecordNotFound to it so callers
-// never depend on GORM.
-var ErrNotFound = errors.New("not found")
+// never depend on GORM. It wraps httpx.ErrNotFound so that, returned from a
+// handler, it is answered with a 404 problem.
+var ErrNotFound = fmt.Errorf("db: %w", httpx.ErrNotFound)
 
 // Config says which database to open.
 type Config struct {

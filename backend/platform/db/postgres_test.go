@@ -170,3 +170,22 @@ func TestSQLTxOnSQLite(t *testing.T) {
 	_, err = db.PgxTx(d.Gorm)
 	require.Error(t, err)
 }
+
+func TestOpenedByTx(t *testing.T) {
+	t.Parallel()
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		require.False(t, db.OpenedByTx(d.Gorm))
+		require.NoError(t, d.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			require.False(t, db.OpenedByTx(tx), "plain GORM transaction")
+			return nil
+		}))
+		require.NoError(t, d.Tx(ctx, func(tx *gorm.DB) error {
+			require.True(t, db.OpenedByTx(tx))
+			return tx.Transaction(func(tx2 *gorm.DB) error {
+				require.True(t, db.OpenedByTx(tx2), "nested")
+				return nil
+			})
+		}))
+	})
+}

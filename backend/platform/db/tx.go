@@ -16,12 +16,23 @@ import (
 // dialects. Inside fn use only tx: on SQLite another connection's write waits
 // for this transaction to end.
 func (d *DB) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if d.Dialect == DialectPostgres {
-		// A fresh holder per call: the connector records this transaction's
-		// pgx.Tx in it (see txConnector).
-		ctx = context.WithValue(ctx, txHolderKey{}, &txHolder{})
-	}
+	// A fresh holder per call. On PostgreSQL the connector records this
+	// transaction's pgx.Tx in it (see txConnector); on SQLite it only marks
+	// the transaction as DB.Tx's, so code that would fail on PostgreSQL
+	// fails on SQLite too (see OpenedByTx).
+	ctx = context.WithValue(ctx, txHolderKey{}, &txHolder{})
 	return d.Gorm.WithContext(ctx).Transaction(fn)
+}
+
+// OpenedByTx reports whether tx is inside a transaction begun by DB.Tx (or
+// nested in one). jobs.Client.Enqueue requires it on both dialects, although
+// only PostgreSQL needs it, so a misuse shows up in SQLite-only runs as well.
+func OpenedByTx(tx *gorm.DB) bool {
+	if _, err := SQLTx(tx); err != nil {
+		return false
+	}
+	_, ok := tx.Statement.Context.Value(txHolderKey{}).(*txHolder)
+	return ok
 }
 
 // SQLTx returns the *sql.Tx under a GORM transaction, for River's SQLite

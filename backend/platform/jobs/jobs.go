@@ -11,6 +11,7 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -112,7 +113,7 @@ func New(d *db.DB, cfg Config) (*Client, error) {
 	)
 	switch d.Dialect {
 	case db.DialectSQLite:
-		c, err = newRiverClient(riversqlite.New(d.SQL), rc, db.SQLTx)
+		c, err = newRiverClient(riversqlite.New(d.SQL), rc, sqliteTx)
 	case db.DialectPostgres:
 		c, err = newRiverClient(riverpgxv5.New(d.Pool), rc, db.PgxTx)
 	default:
@@ -198,6 +199,20 @@ func (c *Client) Healthy(ctx context.Context) error {
 		return fmt.Errorf("jobs: health: %w", err)
 	}
 	return nil
+}
+
+// sqliteTx returns the *sql.Tx River's SQLite driver needs, and like
+// db.PgxTx insists on a transaction from db.DB.Tx, so that code passing any
+// other transaction fails on SQLite as it would on PostgreSQL.
+func sqliteTx(tx *gorm.DB) (*sql.Tx, error) {
+	sqlTx, err := db.SQLTx(tx)
+	if err != nil {
+		return nil, err
+	}
+	if !db.OpenedByTx(tx) {
+		return nil, errors.New("transaction was not opened by db.DB.Tx")
+	}
+	return sqlTx, nil
 }
 
 // riverClientOf adapts a river.Client[TTx] to riverClient.

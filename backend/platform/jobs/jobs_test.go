@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
@@ -104,7 +105,7 @@ func setup(t *testing.T, d *db.DB, cfgFn func(*jobs.Config)) *testBundle {
 
 func (b *testBundle) start(t *testing.T) {
 	t.Helper()
-	require.NoError(t, b.client.Start(t.Context()))
+	require.NoError(t, b.client.Start(context.Background()))
 }
 
 // waitFor waits, bounded, for want among the markers reported, and returns
@@ -169,7 +170,7 @@ func TestEnqueueFollowsTransaction(t *testing.T) {
 		requireQuiet(t, b.ran, "a job from a rolled-back transaction")
 		require.Eventually(t, func() bool {
 			states := jobStates(t, d, recordArgs{}.Kind())
-			return len(states) == 1 && states[0] == string(river.JobStateCompleted)
+			return len(states) == 1 && states[0] == string(rivertype.JobStateCompleted)
 		}, runTimeout, pollInterval, "exactly one job row, completed")
 	})
 }
@@ -178,8 +179,16 @@ func TestEnqueueNeedsTransaction(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		b := setup(t, d, nil)
-		err := b.client.Enqueue(t.Context(), d.Gorm, recordArgs{Marker: "no-tx"}, nil)
+		ctx := t.Context()
+		err := b.client.Enqueue(ctx, d.Gorm, recordArgs{Marker: "no-tx"}, nil)
 		require.ErrorContains(t, err, "not inside a transaction")
+
+		// A GORM transaction not begun by db.DB.Tx is refused on both
+		// dialects, although only PostgreSQL needs DB.Tx's context.
+		err = d.Gorm.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+			return b.client.Enqueue(ctx, tx, recordArgs{Marker: "plain-gorm-tx"}, nil)
+		})
+		require.ErrorContains(t, err, "not opened by")
 		require.Empty(t, jobStates(t, d, recordArgs{}.Kind()))
 	})
 }
@@ -299,7 +308,7 @@ func TestStopWaitsForRunningJob(t *testing.T) {
 			t.Fatalf("Stop did not return within %s of the job finishing", runTimeout)
 		}
 		require.NoError(t, <-w.finished, "the job finished normally, not cancelled")
-		require.Equal(t, []string{string(river.JobStateCompleted)}, jobStates(t, d, blockArgs{}.Kind()),
+		require.Equal(t, []string{string(rivertype.JobStateCompleted)}, jobStates(t, d, blockArgs{}.Kind()),
 			"its completion was recorded before Stop returned")
 		require.Error(t, b.client.Healthy(t.Context()), "a stopped client is not healthy")
 	})
@@ -330,7 +339,7 @@ func TestInsertOnlyClient(t *testing.T) {
 		require.NoError(t, d.Tx(ctx, func(tx *gorm.DB) error {
 			return client.Enqueue(ctx, tx, recordArgs{Marker: "from-cli-tx"}, nil)
 		}))
-		require.Equal(t, []string{string(river.JobStateAvailable), string(river.JobStateAvailable)},
+		require.Equal(t, []string{string(rivertype.JobStateAvailable), string(rivertype.JobStateAvailable)},
 			jobStates(t, d, recordArgs{}.Kind()))
 
 		_, err = jobs.New(d, jobs.Config{Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 1}}})

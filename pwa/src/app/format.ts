@@ -43,13 +43,10 @@ export function productName(p: Product | string): string {
 const roles: Record<string, string> = {
   financier_admin: 'Administrator',
   financier_marketer: 'Marketer',
-  financier_approver: 'Compliance approver',
   compliance_approver: 'Compliance approver',
   financier_analyst: 'Analyst',
   dealer_principal: 'Dealer principal',
-  dealer_enquiry_manager: 'Enquiry manager',
-  dealer_sales_executive: 'Sales executive',
-  dealer_sales_exec: 'Sales executive',
+  dealer_staff: 'Dealer staff',
   customer: 'Customer',
 };
 

@@ -6,6 +6,7 @@ import { signal, type Signal } from '@preact/signals';
 import { Api, type Session, type Subject } from '../app/api';
 import { ApiError, NetworkError } from '../app/errors';
 import { takeFragmentToken } from '../app/fragment';
+import { isDealerRole, isFinancierRole } from '../app/roles';
 import type { NavItem } from '../ui/Layout';
 
 export type Audience = 'financier' | 'dealer';
@@ -105,5 +106,5 @@ export function useConsole(): ConsoleContextValue {
 /** belongsTo reports whether a subject signs in to this console. */
 export function belongsTo(subject: Subject, audience: Audience): boolean {
   if (subject.kind !== 'staff') return false;
-  return audience === 'dealer' ? subject.dealer_group !== null : subject.dealer_group === null && subject.financier !== null;
+  return audience === 'dealer' ? isDealerRole(subject.role) : isFinancierRole(subject.role);
 }

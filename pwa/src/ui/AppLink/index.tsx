@@ -1,7 +1,7 @@
-import type { ComponentChildren, JSX } from 'preact';
+import type { ComponentChildren, PartialAnchorHTMLAttributes } from 'preact';
 import { useRouter } from '../../app/router';
 
-export interface AppLinkProps extends Omit<JSX.AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> {
+export interface AppLinkProps extends Omit<PartialAnchorHTMLAttributes<HTMLAnchorElement>, 'href' | 'role'> {
   /** A route of this app: "", "help", "team". */
   to: string;
   children: ComponentChildren;

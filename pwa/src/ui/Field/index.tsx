@@ -1,8 +1,8 @@
-import type { JSX } from 'preact';
+import type { PartialInputHTMLAttributes, PartialSelectHTMLAttributes } from 'preact';
 import { fieldIds } from './ids';
 import './Field.css';
 
-export interface FieldProps extends Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'id' | 'class' | 'value' | 'onInput'> {
+export interface FieldProps extends Omit<PartialInputHTMLAttributes<HTMLInputElement>, 'id' | 'class' | 'value' | 'onInput' | 'role' | 'type'> {
   id: string;
   label: string;
   hint?: string;
@@ -11,6 +11,7 @@ export interface FieldProps extends Omit<JSX.InputHTMLAttributes<HTMLInputElemen
   onValue: (value: string) => void;
   /** A narrower box for short answers (dates, postcodes, codes). */
   short?: boolean;
+  type?: 'text' | 'email' | 'password' | 'tel' | 'search' | 'url';
 }
 
 /**
@@ -40,7 +41,9 @@ export function Field({ id, label, hint, error, value, onValue, short, type = 't
         {...rest}
         id={id}
         name={rest.name ?? id}
-        type={type}
+        // Preact types each input type as its own variant; a union of them
+        // does not narrow, and every type we allow takes the same attributes.
+        type={type as 'text'}
         class={`kt-field__input${short ? ' kt-field__input--short' : ''}`}
         value={value}
         aria-invalid={error ? 'true' : undefined}
@@ -51,7 +54,7 @@ export function Field({ id, label, hint, error, value, onValue, short, type = 't
   );
 }
 
-export interface SelectProps extends Omit<JSX.SelectHTMLAttributes<HTMLSelectElement>, 'id' | 'class' | 'value' | 'onChange'> {
+export interface SelectProps extends Omit<PartialSelectHTMLAttributes<HTMLSelectElement>, 'id' | 'class' | 'value' | 'onChange' | 'role'> {
   id: string;
   label: string;
   value: string;
