@@ -579,7 +579,7 @@ func (c *creditPlan) answer(req QuoteRequest, market Market, currency Currency, 
 		APR:                  apr,
 		APRPrecise:           aprPrecise,
 		NominalRate:          nominal,
-		FlatRate:             flatRate(interest, c.credit, duration),
+		FlatRate:             flatRate(interest, c.credit, duration, 2),
 		RateBasis:            string(Nominal),
 	}
 	if req.RateBasis == Flat {
@@ -626,15 +626,15 @@ func (c *creditPlan) answer(req QuoteRequest, market Market, currency Currency, 
 }
 
 // flatRate is interest × 1200 / (credit × months), exactly, rounded half up
-// to two places: the interest as a percentage of the credit for each year of
-// the agreement.
-func flatRate(interest, credit int64, months int) Decimal {
+// to places decimals: the interest as a percentage of the credit for each
+// year of the agreement.
+func flatRate(interest, credit int64, months, places int) Decimal {
 	if credit <= 0 || months <= 0 {
-		return NewDecimal(0, 2)
+		return NewDecimal(0, places)
 	}
 	r := new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(interest), big.NewInt(1200)),
 		new(big.Int).Mul(big.NewInt(credit), big.NewInt(int64(months))))
-	return ratToDecimal(r, 2)
+	return ratToDecimal(r, places)
 }
 
 func normaliseFees(fees []Fee) []Fee {

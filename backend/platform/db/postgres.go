@@ -181,15 +181,15 @@ func (c *txConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx,
 	if h, ok := ctx.Value(txHolderKey{}).(*txHolder); ok {
 		h.record(tx)
 	}
-	return sqlTx{ctx: ctx, tx: tx}, nil
+	return driverTx{ctx: ctx, tx: tx}, nil
 }
 
-// sqlTx is the driver.Tx database/sql sees for a pgx.Tx. Like pgx's own, it
+// driverTx is the driver.Tx database/sql sees for a pgx.Tx. Like pgx's own, it
 // ends the transaction with the context it was begun with.
-type sqlTx struct {
+type driverTx struct {
 	ctx context.Context
 	tx  pgx.Tx
 }
 
-func (t sqlTx) Commit() error   { return t.tx.Commit(t.ctx) }
-func (t sqlTx) Rollback() error { return t.tx.Rollback(t.ctx) }
+func (t driverTx) Commit() error   { return t.tx.Commit(t.ctx) }
+func (t driverTx) Rollback() error { return t.tx.Rollback(t.ctx) }
