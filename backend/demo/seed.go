@@ -14,10 +14,11 @@ import (
 	"github.com/keyturn/keyturn/backend/tenants"
 )
 
-// batchSize bounds the rows of one INSERT: an agreement has about 25
-// columns, which keeps a batch well under SQLite's and PostgreSQL's limits on
-// bound parameters.
-const batchSize = 200
+// batchSize bounds the rows of one INSERT. Far larger batches would still
+// fit SQLite's and PostgreSQL's limits on bound parameters (an agreement has
+// 24 columns), but each statement would then take long enough on SQLite to
+// be logged as a slow query, with its whole text.
+const batchSize = 50
 
 // Seed creates or completes the demo data in one transaction: whatever is
 // missing by natural key is inserted, whatever exists is left as it is (a

@@ -197,6 +197,9 @@ func (d *Decimal) UnmarshalJSON(b []byte) error {
 
 // MarshalJSON writes the number with exactly its scale: 12.9, 0.0, 6.69.
 func (d Decimal) MarshalJSON() ([]byte, error) {
+	if d.bad != "" {
+		return nil, &DecimalError{Text: "NaN", Reason: d.bad}
+	}
 	return []byte(d.String()), nil
 }
 

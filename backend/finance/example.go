@@ -146,7 +146,11 @@ func exampleText(title string, lines []ExampleLine) string {
 			continue
 		}
 		sb.WriteString(l.Label)
-		sb.WriteString(": ")
+		if strings.HasSuffix(l.Label, " of") {
+			sb.WriteByte(' ')
+		} else {
+			sb.WriteString(": ")
+		}
 		sb.WriteString(l.Value)
 		sb.WriteByte('.')
 	}

@@ -434,19 +434,17 @@ func creditQuote(req QuoteRequest, prefix string, market Market, currency Curren
 	case req.MonthlyPayment != nil:
 		plan.level, plan.first = *req.MonthlyPayment, *req.MonthlyPayment
 		i, ok := plan.annuity().MonthlyRate(plan.level)
-		if !ok {
+		switch {
+		case !ok && plan.level*int64(plan.n)+plan.ofp < credit:
 			return QuoteAnswer{}, ValidationErrors{{Field: rateField, Code: CodeBelowAdvance, Message: "the monthly payments" +
 				optionalFinalWords(req.Product) + " add up to less than the amount of credit (" + formatMoney(currency, credit) + ")"}}
+		case !ok:
+			return QuoteAnswer{}, ValidationErrors{{Field: rateField, Code: CodeNoSolution, Message: "no nominal rate up to 12,000% a year gives this monthly payment"}}
 		}
 		nominal = decimalFromFloat(i*1200, 2)
 	default:
 		if msg := plan.priceAtAPR(*req.APR); msg != "" {
 			return QuoteAnswer{}, ValidationErrors{{Field: rateField, Code: CodeNoSolution, Message: msg}}
-		}
-		nominal = NewDecimal(0, 2)
-		if !req.APR.IsZero() {
-			i, _ := plan.annuity().MonthlyRate(plan.level)
-			nominal = decimalFromFloat(i*1200, 2)
 		}
 	}
 	flows := plan.flows()
@@ -455,11 +453,45 @@ func creditQuote(req QuoteRequest, prefix string, market Market, currency Curren
 		return QuoteAnswer{}, scheduleError(rateField, currency, credit, flows, err)
 	}
 	apr := roundAPR(credit, flows, x, 1)
+	if market == IE && req.APR != nil && aprAbove(credit, flows, x, irelandAPRCap) && req.APR.Cmp(irelandAPRCap) <= 0 {
+		// Asked for an APR at or just under the cap, the penny rounding of
+		// the payment can lift the exact APR a hair above 23%; a payment a
+		// minor unit lower that still states the requested APR keeps to it.
+		flows, x, apr = plan.lowerToCap(*req.APR, flows, x, apr)
+	}
 	if market == IE && aprAbove(credit, flows, x, irelandAPRCap) {
 		return QuoteAnswer{}, ValidationErrors{{Field: rateField, Code: CodeAPRCap, Message: "the APR would be " + apr.String() +
 			"%: the Consumer Credit Act 1995 s.28B caps the APR of a hire-purchase agreement (which in Ireland includes a PCP) at 23%"}}
 	}
+	if req.APR != nil {
+		nominal = NewDecimal(0, 2)
+		if !req.APR.IsZero() {
+			i, _ := plan.annuity().MonthlyRate(plan.level)
+			nominal = decimalFromFloat(i*1200, 2)
+		}
+	}
 	return plan.answer(req, market, currency, mileage, nominal, apr, decimalFromFloat(x*100, 6)), nil
+}
+
+// lowerToCap tries payments up to three minor units lower whose APR still
+// rounds to want and is not above the Irish cap; it returns the original
+// figures when none is.
+func (c *creditPlan) lowerToCap(want Decimal, flows []Flow, x float64, apr Decimal) ([]Flow, float64, Decimal) {
+	places := max(1, want.Scale())
+	level, first := c.level, c.first
+	for step := int64(1); step <= 3 && level-step > 0; step++ {
+		c.level, c.first = level-step, first-step
+		fl := c.flows()
+		nx, err := SolveAPR(c.credit, fl)
+		if err != nil {
+			break
+		}
+		if roundAPR(c.credit, fl, nx, places).Equal(want) && !aprAbove(c.credit, fl, nx, irelandAPRCap) {
+			return fl, nx, roundAPR(c.credit, fl, nx, 1)
+		}
+	}
+	c.level, c.first = level, first
+	return c.flows(), x, apr
 }
 
 func optionalFinalWords(p Product) string {

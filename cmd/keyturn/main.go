@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // dates follow customers' time zones even on a machine without zoneinfo
 
 	"github.com/keyturn/keyturn/backend/app"
 	"github.com/keyturn/keyturn/backend/config"

@@ -34,7 +34,7 @@ type Store interface {
 	// absent or expired.
 	Get(ctx context.Context, key string) ([]byte, error)
 	// Set stores val under key; ttl 0 keeps it until deleted, and a new Set
-	// replaces both the value and the expiry.
+	// replaces both the value and the expiry. A negative ttl is an error.
 	Set(ctx context.Context, key string, val []byte, ttl time.Duration) error
 	// Delete removes the keys; absent keys are not an error.
 	Delete(ctx context.Context, keys ...string) error
@@ -43,7 +43,8 @@ type Store interface {
 	// throttle always expires; ttl 0 creates a counter that never expires.
 	// A counter found without an expiry gets ttl as well, so a throttle can
 	// never be stuck forever. The value is stored as a decimal string, and
-	// Incr on a value that is not an integer is an error.
+	// Incr on a value that is not an integer, or with a negative ttl, is an
+	// error.
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
 	// Publish sends msg to every current subscriber of channel, on every node.
 	Publish(ctx context.Context, channel string, msg []byte) error

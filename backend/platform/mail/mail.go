@@ -81,6 +81,9 @@ func build(from string, m Message) (*gomail.Msg, error) {
 		return nil, err
 	}
 	msg.SetMessageIDWithValue(id)
+	// go-mail would otherwise advertise its name and version to every
+	// recipient.
+	msg.SetUserAgent("Keyturn")
 
 	// Sorted so that the same Message always produces the same header order.
 	names := make([]string, 0, len(m.Headers))

@@ -61,6 +61,7 @@ func requireSample(t *testing.T, got mailtest.Received) {
 	require.Contains(t, got.Headers.Get("Content-Type"), "multipart/alternative")
 	require.Regexp(t, `^<[0-9a-f]{32}@keyturn\.example>$`, got.Headers.Get("Message-Id"),
 		"the Message-ID is in the sender's domain, not this machine's name")
+	require.Equal(t, "Keyturn", got.Headers.Get("User-Agent"))
 	_, err := got.Headers.Date()
 	require.NoError(t, err)
 }

@@ -1,4 +1,3 @@
-import { useMemo } from 'preact/hooks';
 import { RouterContext, type Router } from '../app/router';
 import { booting, overview, session } from './state';
 import { Frame } from './pages/Frame';
@@ -23,9 +22,8 @@ function Screen({ route }: { route: string }) {
 
 /** App is the customer app: invite, identity check, home and help. */
 export function App({ router }: { router: Router }) {
-  const value = useMemo(() => router, [router]);
   return (
-    <RouterContext.Provider value={value}>
+    <RouterContext.Provider value={router}>
       <Screen route={router.route.value} />
     </RouterContext.Provider>
   );

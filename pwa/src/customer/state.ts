@@ -4,6 +4,7 @@ import { signal } from '@preact/signals';
 import { Api, type CustomerOverview, type FinancierContact, type Session } from '../app/api';
 import { ApiError, NetworkError } from '../app/errors';
 import { applyBrand } from '../app/colour';
+import { describeError } from '../app/messages';
 import { openStore, type KeyValueStore } from '../app/store';
 
 /** DEFAULT_BRAND is Keyturn's own colour, used until a financier is known. */
@@ -31,6 +32,8 @@ export const contact = signal<FinancierContact | null>(null);
 export const inviteToken = signal<string | null>(null);
 /** notice is a one-off message for the next screen ("You have signed out."). */
 export const notice = signal<string | null>(null);
+/** loadError says why the overview could not be fetched, while there is no copy to show. */
+export const loadError = signal<string | null>(null);
 
 export const api = new Api({
   kind: 'customer',
@@ -56,6 +59,7 @@ export async function loadOverview(): Promise<void> {
   const o = await api.customerOverview();
   overview.value = o;
   offlineSince.value = null;
+  loadError.value = null;
   showFinancier(o.financier);
   const saved: Saved = { overview: o, savedAt: new Date().toISOString() };
   try {
@@ -82,6 +86,7 @@ async function showSaved(): Promise<boolean> {
 /** forgetLocalData drops everything the app keeps about the customer. */
 export async function forgetLocalData(): Promise<void> {
   overview.value = null;
+  loadError.value = null;
   offlineSince.value = null;
   contact.value = null;
   applyBrand(DEFAULT_BRAND, DEFAULT_BRAND);
@@ -108,7 +113,9 @@ export async function boot(): Promise<void> {
     }
   } catch (err) {
     if (!(err instanceof NetworkError) && !(err instanceof ApiError)) throw err;
-    // Offline or the server is down: keep whatever copy we have.
+    // Offline or the server is down: keep whatever copy we have, and say
+    // why there is nothing if there is none.
+    if (!overview.value) loadError.value = describeError(err);
   } finally {
     booting.value = false;
   }

@@ -126,6 +126,10 @@ func NewServer(t testing.TB, opts ...Option) *Server {
 	}()
 	t.Cleanup(func() {
 		_ = s.srv.Close()
+		// go-smtp's Close only closes listeners that Serve has registered;
+		// when the test ends before the goroutine got that far, closing the
+		// listener here is what makes Serve return.
+		_ = l.Close()
 		<-s.served
 	})
 	return s

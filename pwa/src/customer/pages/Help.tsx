@@ -9,7 +9,7 @@ export function Help() {
       {c ? (
         <>
           <p>The team at {c.name} can help with your agreement, your options and this app.</p>
-          <ul class="kt-stack">
+          <ul class="kt-links">
             {c.support_phone && (
               <li>
                 Call <a href={`tel:${c.support_phone.replace(/\s+/g, '')}`}>{c.support_phone}</a>

@@ -1,6 +1,8 @@
 import { Notice } from '../../ui/Notice';
 import { formatDateTime } from '../../app/format';
-import { offlineSince, overview } from '../state';
+import { Button } from '../../ui/Button';
+import { describeError } from '../../app/messages';
+import { loadError, loadOverview, offlineSince, overview } from '../state';
 import { AgreementCard } from '../components/AgreementCard';
 import { Frame } from './Frame';
 
@@ -8,9 +10,26 @@ import { Frame } from './Frame';
 export function Home() {
   const o = overview.value;
   if (!o) {
+    const error = loadError.value;
     return (
       <Frame title="Your agreements">
-        <p role="status">Loading your agreements…</p>
+        {error ? (
+          <>
+            <Notice tone="error">{error}</Notice>
+            <Button
+              onClick={() => {
+                loadError.value = null;
+                loadOverview().catch((err: unknown) => {
+                  loadError.value = describeError(err);
+                });
+              }}
+            >
+              Try again
+            </Button>
+          </>
+        ) : (
+          <p role="status">Loading your agreements…</p>
+        )}
       </Frame>
     );
   }

@@ -156,7 +156,7 @@ function Check({
 
   return (
     <Frame title="Check it is you">
-      <form onSubmit={submit} noValidate>
+      <form method="post" onSubmit={submit} noValidate>
         <ErrorSummary items={summary} />
         {failure && (
           <Notice tone="error" title="Those details did not match">
@@ -207,7 +207,7 @@ function Locked({ until, contact: c }: { until: Date | null; contact: Contact | 
       </Notice>
       <h2>Talk to a person</h2>
       {known && (known.phone || known.email) ? (
-        <ul class="kt-stack">
+        <ul class="kt-links">
           {known.phone && (
             <li>
               Call <a href={`tel:${known.phone.replace(/\s+/g, '')}`}>{known.phone}</a>

@@ -43,7 +43,7 @@ export function RequestLink({ heading = 'Get a new sign-in link' }: { heading?: 
           <p>{sent}</p>
         </Notice>
       ) : (
-        <form onSubmit={submit} noValidate>
+        <form method="post" onSubmit={submit} noValidate>
           <ErrorSummary items={error ? [{ field: 'email', message: error }] : []} />
           {failure && <Notice tone="error">{failure}</Notice>}
           <Field

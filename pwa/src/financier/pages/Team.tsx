@@ -114,7 +114,7 @@ function Invite({ onInvited }: { onInvited: (email: string) => void }) {
   return (
     <section class="kt-card" aria-labelledby="invite-heading">
       <h2 id="invite-heading">Invite someone</h2>
-      <form onSubmit={submit} noValidate>
+      <form method="post" onSubmit={submit} noValidate>
         <ErrorSummary items={summary} />
         {failure && <Notice tone="error">{failure}</Notice>}
         <Field id="invite-name" label="Name" autocomplete="off" value={name} onValue={setName} error={errors.name} />
@@ -184,6 +184,7 @@ function Member({
       ) : (
         <>
           <form
+            method="post"
             onSubmit={(e) => {
               e.preventDefault();
               if (role !== m.role) void patch({ role }, `${m.name} is now ${roleName(role)}.`);
@@ -196,25 +197,29 @@ function Member({
               options={roleOptions}
               onValue={setRole}
             />
-            <Button type="submit" variant="secondary" busy={busy}>
-              Change role
-            </Button>
+            <div class="kt-actions">
+              <Button type="submit" variant="secondary" busy={busy}>
+                Change role
+              </Button>
+              {m.disabled ? (
+                <Button
+                  variant="secondary"
+                  busy={busy}
+                  onClick={() => void patch({ disabled: false }, `${m.name} can sign in again.`)}
+                >
+                  Enable {m.name}
+                </Button>
+              ) : (
+                <Button
+                  variant="danger"
+                  busy={busy}
+                  onClick={() => void patch({ disabled: true }, `${m.name} is disabled and signed out everywhere.`)}
+                >
+                  Disable {m.name}
+                </Button>
+              )}
+            </div>
           </form>
-          <p>
-            {m.disabled ? (
-              <Button variant="secondary" busy={busy} onClick={() => void patch({ disabled: false }, `${m.name} can sign in again.`)}>
-                Enable {m.name}
-              </Button>
-            ) : (
-              <Button
-                variant="danger"
-                busy={busy}
-                onClick={() => void patch({ disabled: true }, `${m.name} is disabled and signed out everywhere.`)}
-              >
-                Disable {m.name}
-              </Button>
-            )}
-          </p>
         </>
       )}
     </article>

@@ -19,7 +19,7 @@ export function AcceptInvite() {
         <Notice tone="error">
           Invitations work once and run out after a while. Ask the person who invited you to send a new one.
         </Notice>
-        <p>
+        <p class="kt-links">
           <AppLink to="">Sign in</AppLink>
         </p>
       </Frame>

@@ -51,7 +51,7 @@ export function LinkSignIn() {
   return (
     <Frame title={failure.title}>
       <Notice tone="error">{failure.message}</Notice>
-      <p>
+      <p class="kt-links">
         <AppLink to="">Sign in with your password</AppLink>
       </p>
     </Frame>

@@ -50,7 +50,7 @@ export function PasswordForm({
   }
 
   return (
-    <form onSubmit={submit} noValidate>
+    <form method="post" onSubmit={submit} noValidate>
       <ErrorSummary items={error ? [error] : []} />
       {failure && <Notice tone="error">{failure}</Notice>}
       <Field

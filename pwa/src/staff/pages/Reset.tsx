@@ -49,7 +49,7 @@ function ResetRequest() {
           <p>{sent}</p>
         </Notice>
       ) : (
-        <form onSubmit={submit} noValidate>
+        <form method="post" onSubmit={submit} noValidate>
           <p>We will email you a link to choose a new password.</p>
           <ErrorSummary items={error ? [{ field: 'email', message: error }] : []} />
           {failure && <Notice tone="error">{failure}</Notice>}
@@ -68,7 +68,7 @@ function ResetRequest() {
           </Button>
         </form>
       )}
-      <p>
+      <p class="kt-links">
         <AppLink to="">Back to sign in</AppLink>
       </p>
     </Frame>
@@ -83,7 +83,7 @@ function ResetConfirm({ token }: { token: string }) {
     return (
       <Frame title="This link no longer works">
         <Notice tone="error">Reset links work once and run out after a while. Ask for a new one below.</Notice>
-        <p>
+        <p class="kt-links">
           <AppLink
             to="reset"
             onClick={() => {

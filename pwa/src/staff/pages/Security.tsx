@@ -75,14 +75,14 @@ export function Security() {
           <p>From now on we will ask for a code from your authenticator app when you sign in with your password.</p>
         </Notice>
       ) : setup ? (
-        <form onSubmit={confirm} noValidate>
+        <form method="post" onSubmit={confirm} noValidate>
           <ErrorSummary items={error ? [{ field: 'code', message: error }] : []} />
           {failure && <Notice tone="error">{failure}</Notice>}
           <ol class="kt-stack">
             <li>
               <p>In your authenticator app, add an account and enter this key:</p>
               <p>
-                <code class="kt-code" id="totp-secret">
+                <code class="kt-code kt-code--grouped" id="totp-secret">
                   {groupSecret(setup.secret)}
                 </code>
               </p>

@@ -71,7 +71,7 @@ export function SignIn() {
   if (step === 'code') {
     return (
       <Frame title="Enter your code">
-        <form onSubmit={submitCode} noValidate>
+        <form method="post" onSubmit={submitCode} noValidate>
           <ErrorSummary items={summary} />
           {failure && <Notice tone="error">{failure}</Notice>}
           <Field
@@ -97,7 +97,7 @@ export function SignIn() {
   return (
     <Frame title="Sign in">
       {message && <Notice tone="success">{message}</Notice>}
-      <form onSubmit={submitPassword} noValidate>
+      <form method="post" onSubmit={submitPassword} noValidate>
         <ErrorSummary items={summary} />
         {failure && <Notice tone="error">{failure}</Notice>}
         <Field
@@ -123,7 +123,7 @@ export function SignIn() {
           Sign in
         </Button>
       </form>
-      <p>
+      <p class="kt-links">
         <AppLink to="reset">Forgotten your password?</AppLink>
       </p>
     </Frame>
