@@ -53,6 +53,13 @@ type harness struct {
 // on a PostgreSQL schema of its own with Redis.
 func newHarness(t *testing.T, dialect string) *harness {
 	t.Helper()
+	return newHarnessWith(t, dialect, Options{})
+}
+
+// newHarnessWith is newHarness with wiring options; with opt.RunWorkers the
+// job client is started and stopped with the test.
+func newHarnessWith(t *testing.T, dialect string, opt Options) *harness {
+	t.Helper()
 	env := map[string]string{
 		"KEYTURN_DATA_DIR": t.TempDir(),
 		"KEYTURN_BASE_URL": "http://localhost:8080",
@@ -71,10 +78,19 @@ func newHarness(t *testing.T, dialect string) *harness {
 	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	a, err := New(ctx, cfg, log, Options{Now: clk.Now, Schema: schema, KVPrefix: "test:" + schema + ":"})
+	opt.Now, opt.Schema, opt.KVPrefix = clk.Now, schema, "test:"+schema+":"
+	a, err := New(ctx, cfg, log, opt)
 	require.NoError(t, err)
 	t.Cleanup(a.Close)
 	require.NoError(t, a.SeedDemo(ctx))
+	if opt.RunWorkers {
+		require.NoError(t, a.Jobs.Start(context.Background()))
+		t.Cleanup(func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			require.NoError(t, a.Jobs.Stop(sctx))
+		})
+	}
 	return &harness{t: t, app: a, clock: clk}
 }
 
@@ -430,3 +446,29 @@ func TestStaffPasswordAndTOTP(t *testing.T) {
 		require.Equal(t, "invalid-credentials", problemCode(r), "an unknown email gets the same answer")
 	})
 }
+
+// eachDialectWith runs fn on both dialects with options (and a value, such
+// as a mail server) made fresh for each.
+func eachDialectWith[T any](t *testing.T, mk func(t *testing.T) (Options, T), fn func(t *testing.T, h *harness, v T)) {
+	for _, d := range []string{"sqlite", "postgres"} {
+		t.Run(d, func(t *testing.T) {
+			opt, v := mk(t)
+			fn(t, newHarnessWith(t, d, opt), v)
+		})
+	}
+}
+
+// nodeBeside starts a second app node on the same PostgreSQL schema, Redis
+// prefix and signing keys as h: what a load balancer would send traffic to.
+func nodeBeside(t *testing.T, h *harness) *harness {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	log := slog.New(slog.NewJSONHandler(io.Discard, nil))
+	b, err := New(ctx, h.app.Config, log, Options{Now: h.clock.Now, Schema: h.app.DB.Schema, KVPrefix: "test:" + h.app.DB.Schema + ":"})
+	require.NoError(t, err)
+	t.Cleanup(b.Close)
+	return &harness{t: t, app: b, clock: h.clock}
+}
+
+func itoa(n int64) string { return fmt.Sprint(n) }

@@ -341,8 +341,8 @@ func expandRuns(p *problems, field string, runs []PaymentRun) []Flow {
 			ok = false
 			continue
 		}
-		if r.Amount < 0 || r.Amount > MaxMoney {
-			p.add(join(f, "amount"), CodeOutOfRange, "must be between 0 and %d minor units", MaxMoney)
+		if r.Amount < 0 || r.Amount > MaxTotal {
+			p.add(join(f, "amount"), CodeOutOfRange, "must be between 0 and %d minor units", MaxTotal)
 			ok = false
 			continue
 		}

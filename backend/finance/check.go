@@ -110,22 +110,24 @@ func Check(req CheckRequest) (CheckAnswer, error) {
 	default:
 		p.add("product", CodeInvalid, "must be pcp, hp or pch")
 	}
-	optMoney := func(field string, v *int64, allowZero bool) {
+	// Prices and credit are bounded as a quote's are; stated payments and
+	// totals may include fees and so may run above MaxMoney.
+	opt := func(field string, v *int64, allowZero bool, limit int64) {
 		if v != nil {
-			validateMoney(&p, field, *v, allowZero)
+			validateAmount(&p, field, *v, allowZero, limit)
 		}
 	}
-	optMoney("cash_price", req.CashPrice, false)
-	optMoney("deposit", req.Deposit, true)
-	optMoney("deposit_contribution", req.DepositContribution, true)
-	optMoney("amount_of_credit", req.AmountOfCredit, false)
-	optMoney("monthly_payment", req.MonthlyPayment, false)
-	optMoney("first_payment", req.FirstPayment, false)
-	optMoney("final_payment", req.FinalPayment, false)
-	optMoney("optional_final_payment", req.OptionalFinalPayment, false)
-	optMoney("total_amount_payable", req.TotalAmountPayable, false)
-	optMoney("initial_rental", req.InitialRental, false)
-	optMoney("monthly_rental", req.MonthlyRental, false)
+	opt("cash_price", req.CashPrice, false, MaxMoney)
+	opt("deposit", req.Deposit, true, MaxMoney)
+	opt("deposit_contribution", req.DepositContribution, true, MaxMoney)
+	opt("amount_of_credit", req.AmountOfCredit, false, MaxMoney)
+	opt("monthly_payment", req.MonthlyPayment, false, MaxTotal)
+	opt("first_payment", req.FirstPayment, false, MaxTotal)
+	opt("final_payment", req.FinalPayment, false, MaxTotal)
+	opt("optional_final_payment", req.OptionalFinalPayment, false, MaxTotal)
+	opt("total_amount_payable", req.TotalAmountPayable, false, MaxTotal)
+	opt("initial_rental", req.InitialRental, false, MaxTotal)
+	opt("monthly_rental", req.MonthlyRental, false, MaxTotal)
 	if req.MonthlyPayments != nil && (*req.MonthlyPayments < 1 || *req.MonthlyPayments > MaxTermMonths) {
 		p.add("monthly_payments", CodeOutOfRange, "must be between 1 and %d", MaxTermMonths)
 	}

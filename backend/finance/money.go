@@ -41,6 +41,9 @@ const (
 const (
 	// MaxMoney is the largest amount accepted anywhere: 10,000,000.00.
 	MaxMoney int64 = 1_000_000_000
+	// MaxTotal bounds stated totals (a total amount payable, an initial
+	// rental of many months), which add up many amounts of up to MaxMoney.
+	MaxTotal int64 = 200 * MaxMoney
 	// MaxMonths is the latest month a payment may fall in (50 years).
 	MaxMonths = 600
 	// MaxPayments is the most payments one schedule may hold.
@@ -121,13 +124,18 @@ func formatPerDistance(c Currency, charge Decimal, unit string) string {
 
 // validateMoney checks one amount of minor units.
 func validateMoney(p *problems, field string, v int64, allowZero bool) {
+	validateAmount(p, field, v, allowZero, MaxMoney)
+}
+
+// validateAmount checks minor units against a limit.
+func validateAmount(p *problems, field string, v int64, allowZero bool, limit int64) {
 	switch {
 	case v < 0:
 		p.add(field, CodeOutOfRange, "must not be negative")
 	case v == 0 && !allowZero:
 		p.add(field, CodeOutOfRange, "must be more than zero")
-	case v > MaxMoney:
-		p.add(field, CodeOutOfRange, "must be at most %d minor units (%s)", MaxMoney, formatMoney(GBP, MaxMoney)[len("£"):])
+	case v > limit:
+		p.add(field, CodeOutOfRange, "must be at most %d minor units", limit)
 	}
 }
 
