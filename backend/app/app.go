@@ -124,7 +124,8 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 	a.routes = concat(
 		a.Auth.Routes(),
 		agreementsHTTP.Routes(),
-		(&tenants.HTTP{Store: tenantStore}).Routes(),
+		(&tenants.HTTP{Store: tenantStore, Network: &tenants.Network{DB: database, Store: tenantStore,
+			Audit: auditor{audit: privacy.Audit{Now: now}}, Now: now}}).Routes(),
 	)
 	a.Fiber = a.newFiber()
 	ok = true

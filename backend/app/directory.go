@@ -93,3 +93,9 @@ func (a auditor) Record(ctx context.Context, tx *gorm.DB, e auth.AuditEvent) err
 	return a.audit.Append(ctx, tx, privacy.Entry{FinancierID: e.FinancierID, ActorKind: e.ActorKind, ActorID: e.ActorID,
 		Action: e.Action, ObjectType: e.ObjectType, ObjectID: e.ObjectID, Fields: e.Fields, Changes: e.Changes, IP: e.IP, RequestID: e.RequestID})
 }
+
+// RecordStaff implements tenants.Auditor.
+func (a auditor) RecordStaff(ctx context.Context, tx *gorm.DB, financierID, actorID int64, action, objectType, objectID string, fields []string, ip, requestID string) error {
+	return a.audit.Append(ctx, tx, privacy.Entry{FinancierID: &financierID, ActorKind: auth.KindStaff, ActorID: &actorID,
+		Action: action, ObjectType: objectType, ObjectID: objectID, Fields: fields, IP: ip, RequestID: requestID})
+}

@@ -92,7 +92,7 @@ func (a *App) newFiber() *fiber.App {
 	api := f.Group("/api/v1", func(c *fiber.Ctx) error {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Next()
-	}, httpx.JSONOnly)
+	})
 	throttle := limiter.New(limiter.Config{
 		Max:          throttleMax,
 		Expiration:   throttleWindow,
@@ -109,6 +109,9 @@ func (a *App) newFiber() *fiber.App {
 		}
 		if !r.Public() {
 			handlers = append(handlers, a.Auth.Require(r.Roles))
+		}
+		if !r.Upload {
+			handlers = append(handlers, httpx.JSONOnly)
 		}
 		handlers = append(handlers, r.Handler)
 		api.Add(r.Method, r.Path, handlers...)

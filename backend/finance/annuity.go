@@ -13,8 +13,8 @@ type Annuity struct {
 	Principal    int64 // the amount the stream repays: the credit, or for hire the capital cost
 	Balloon      int64 // the PCP optional final payment or the PCH residual value
 	BalloonMonth int
-	Advance      int   // payments in advance on day 0, in units of the level payment
-	Payments     int   // level payments at months 1..Payments
+	Advance      int // payments in advance on day 0, in units of the level payment
+	Payments     int // level payments at months 1..Payments
 }
 
 // factors returns, at monthly rate i, the present value of one unit paid at

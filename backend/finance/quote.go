@@ -299,14 +299,14 @@ func (t feeTotals) total() int64 { return t.upfront + t.withFirst + t.withFinal 
 
 // creditPlan is a credit agreement's cash flows, before presentation.
 type creditPlan struct {
-	product   Product
-	credit    int64
-	n         int
-	level     int64 // the regular monthly payment
-	first     int64 // payment 1 before fees (differs from level only at 0%)
-	ofp       int64 // PCP optional final payment, before fees
-	fees      feeTotals
-	flowsBuf  []Flow
+	product  Product
+	credit   int64
+	n        int
+	level    int64 // the regular monthly payment
+	first    int64 // payment 1 before fees (differs from level only at 0%)
+	ofp      int64 // PCP optional final payment, before fees
+	fees     feeTotals
+	flowsBuf []Flow
 }
 
 // balloonMonth is the month of the PCP optional final payment: one month after
@@ -438,8 +438,9 @@ func creditQuote(req QuoteRequest, prefix string, market Market, currency Curren
 		case !ok && plan.level*int64(plan.n)+plan.ofp < credit:
 			return QuoteAnswer{}, ValidationErrors{{Field: rateField, Code: CodeBelowAdvance, Message: "the monthly payments" +
 				optionalFinalWords(req.Product) + " add up to less than the amount of credit (" + formatMoney(currency, credit) + ")"}}
-		case !ok:
-			return QuoteAnswer{}, ValidationErrors{{Field: rateField, Code: CodeNoSolution, Message: "no nominal rate up to 12,000% a year gives this monthly payment"}}
+		case !ok || i*1200 > maxQuoteRate.Float64():
+			return QuoteAnswer{}, ValidationErrors{{Field: rateField, Code: CodeNoSolution,
+				Message: "this monthly payment carries a nominal rate above " + maxQuoteRate.String() + "% a year"}}
 		}
 		nominal = decimalFromFloat(i*1200, 2)
 	default:
@@ -576,6 +577,10 @@ func (c *creditPlan) priceAtAPR(want Decimal) string {
 		got := roundAPR(c.credit, fl, x, places)
 		switch got.Cmp(want) {
 		case 0:
+			if m*int64(c.n)+c.ofp < c.credit {
+				return "the fees alone make the APR nearly this high: the payments would repay less than the credit, " +
+					"a negative rate of interest; ask for a higher APR or lower fees"
+			}
 			return ""
 		case -1:
 			m++

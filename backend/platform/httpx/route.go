@@ -16,6 +16,9 @@ type Route struct {
 	Handler fiber.Handler
 	// Throttle puts the sign-in rate limit (per client IP) in front.
 	Throttle bool
+	// Upload lets the route take a body other than JSON (CSV, multipart);
+	// every other route refuses non-JSON bodies with 415.
+	Upload bool
 }
 
 // Public reports whether the route needs no token.
