@@ -126,6 +126,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 		agreementsHTTP.Routes(),
 		(&tenants.HTTP{Store: tenantStore, Network: &tenants.Network{DB: database, Store: tenantStore,
 			Audit: auditor{audit: privacy.Audit{Now: now}}, Now: now}}).Routes(),
+		financeRoutes(),
 	)
 	a.Fiber = a.newFiber()
 	ok = true

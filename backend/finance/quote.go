@@ -521,8 +521,10 @@ func (c *creditPlan) priceAtRate(rate Decimal) error {
 	return nil
 }
 
+// errString is a constant error message.
 type errString string
 
+// Error implements error.
 func (e errString) Error() string { return string(e) }
 
 // priceAtAPR finds the monthly payment, in whole minor units, whose schedule

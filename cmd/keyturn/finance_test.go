@@ -72,6 +72,8 @@ func TestFinanceCLIBadInput(t *testing.T) {
 	}{
 		{"unknown field", "quote", `{"product":"hp","cash_price":1000000,"monthly_payments":36,"rate":5,"colour":"red"}`, "colour"},
 		{"negative amount", "quote", `{"product":"hp","cash_price":-5,"monthly_payments":36,"rate":5}`, "cash_price"},
+		{"absurd amount", "quote", `{"product":"hp","cash_price":100000000000000,"monthly_payments":36,"rate":5}`, "cash_price"},
+		{"0 payments", "quote", `{"product":"hp","cash_price":1000000,"monthly_payments":0,"rate":5}`, "monthly_payments"},
 		{"1,000 payments", "quote", `{"product":"hp","cash_price":1000000,"monthly_payments":1000,"rate":5}`, "monthly_payments"},
 		{"two rates", "quote", `{"product":"hp","cash_price":1000000,"monthly_payments":36,"rate":5,"monthly_payment":30000}`, "monthly_payment"},
 		{"unknown product", "quote", `{"product":"loan","cash_price":1000000,"monthly_payments":36,"rate":5}`, "product"},

@@ -1,0 +1,8 @@
+package app
+
+import (
+	financeapi "github.com/keyturn/keyturn/backend/finance/api"
+	"github.com/keyturn/keyturn/backend/platform/httpx"
+)
+
+func financeRoutes() []httpx.Route { return financeapi.Routes() }
