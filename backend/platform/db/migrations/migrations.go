@@ -11,5 +11,6 @@ import "github.com/go-gormigrate/gormigrate/v2"
 func All() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		core202611231300,
+		campaigns202611231500,
 	}
 }
