@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/keyturn/keyturn/backend/auth"
 	"github.com/keyturn/keyturn/backend/finance"
 	"github.com/keyturn/keyturn/backend/platform/httpx"
 )
@@ -28,13 +29,6 @@ const (
 // Kinds lists the operations in the order the CLI usage shows them.
 var Kinds = []string{KindAPR, KindQuote, KindCheck, KindSettle, KindCompare}
 
-// anySignedIn is every role: the finance calculator is open to any
-// signed-in user and touches no tenant's data.
-var anySignedIn = []string{
-	"customer", "financier_admin", "financier_marketer", "compliance_approver",
-	"financier_analyst", "dealer_principal", "dealer_staff",
-}
-
 // MaxBodyBytes bounds a request, for both doors: the largest real one (a
 // compare with four offers, each with eight fees) is a few kilobytes.
 const MaxBodyBytes = 64 << 10
@@ -44,9 +38,11 @@ func Routes() []httpx.Route {
 	routes := make([]httpx.Route, 0, len(Kinds))
 	for _, kind := range Kinds {
 		routes = append(routes, httpx.Route{
-			Method:  fiber.MethodPost,
-			Path:    "/finance/" + kind,
-			Roles:   append([]string(nil), anySignedIn...),
+			Method: fiber.MethodPost,
+			Path:   "/finance/" + kind,
+			// Open to any signed-in user: the calculator touches no
+			// tenant's data.
+			Roles:   append([]string(nil), auth.SignedIn...),
 			Handler: handler(kind),
 		})
 	}

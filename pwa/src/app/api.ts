@@ -107,7 +107,17 @@ export interface TotpSetup {
   otpauth_uri: string;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+export type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+
+/** RawOptions describe a call made with Api.raw. */
+export interface RawOptions {
+  body?: BodyInit;
+  /** The body's media type; leave it out for FormData. */
+  contentType?: string;
+  /** What to accept; JSON and problem+json by default. */
+  accept?: string;
+  signal?: AbortSignal;
+}
 
 interface RequestOptions {
   /** Send the access token, and on a 401 refresh once and retry. */
@@ -215,6 +225,57 @@ export class Api {
       if (isUnauthorized(err)) this.forget();
       throw err;
     }
+  }
+
+  /**
+   * raw sends a call whose body or answer is not JSON: a CSV or multipart
+   * upload, a file to download, a stream of server-sent events. It has the
+   * same token handling as request (one refresh and retry on a 401) and
+   * throws the same typed errors; a successful Response is returned unread.
+   */
+  async raw(method: Method, path: string, opts: RawOptions = {}): Promise<Response> {
+    try {
+      return await this.sendRaw(method, path, opts);
+    } catch (err) {
+      if (!isUnauthorized(err)) throw err;
+      const session = await this.refresh();
+      if (!session) throw err;
+    }
+    try {
+      return await this.sendRaw(method, path, opts);
+    } catch (err) {
+      if (isUnauthorized(err)) this.forget();
+      throw err;
+    }
+  }
+
+  /** upload sends a non-JSON body (CSV text, a FormData) and reads a JSON answer. */
+  async upload<T>(method: Method, path: string, body: BodyInit, contentType?: string): Promise<T> {
+    const res = await this.raw(method, path, { body, contentType });
+    return (await readJSON(res)) as T;
+  }
+
+  private async sendRaw(method: Method, path: string, opts: RawOptions): Promise<Response> {
+    const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json, application/problem+json' };
+    // No Content-Type for FormData: the browser writes it with the boundary.
+    if (opts.contentType) headers['Content-Type'] = opts.contentType;
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    let res: Response;
+    try {
+      res = await this.fetchFn(this.base + path, {
+        method,
+        headers,
+        body: opts.body,
+        credentials: 'same-origin',
+        cache: 'no-store',
+        signal: opts.signal,
+      });
+    } catch (err) {
+      if (opts.signal?.aborted) throw err;
+      throw new NetworkError(err);
+    }
+    if (!res.ok) throw problemFrom(res.status, await readJSON(res));
+    return res;
   }
 
   private async send<T>(method: Method, path: string, body: unknown, withToken: boolean): Promise<T> {
