@@ -26,9 +26,10 @@ import (
 	"github.com/keyturn/keyturn/pwa"
 )
 
-// BodyLimit is the largest request body accepted: JSON requests are small,
-// so anything bigger is refused before it is read (RULES S11). Upload routes
-// will stream their bodies instead.
+// BodyLimit is the largest request body read into memory. Bigger bodies are
+// streamed (StreamRequestBody) and only upload routes accept a stream, with
+// their own size limits; every other route answers 413 without reading it
+// (RULES S11).
 const BodyLimit = 256 * 1024
 
 // CSP lets the PWA run (its own scripts, styles, workers and manifest) and
@@ -48,6 +49,7 @@ func (a *App) newFiber() *fiber.App {
 	cfg := fiber.Config{
 		AppName:               "keyturn",
 		BodyLimit:             BodyLimit,
+		StreamRequestBody:     true,
 		ErrorHandler:          httpx.ErrorHandler(a.Log),
 		DisableStartupMessage: true,
 		// Request values are reused by fasthttp after the handler returns;
@@ -111,7 +113,7 @@ func (a *App) newFiber() *fiber.App {
 			handlers = append(handlers, a.Auth.Require(r.Roles))
 		}
 		if !r.Upload {
-			handlers = append(handlers, httpx.JSONOnly)
+			handlers = append(handlers, refuseStreamedBody, httpx.JSONOnly)
 		}
 		handlers = append(handlers, r.Handler)
 		api.Add(r.Method, r.Path, handlers...)
@@ -121,6 +123,16 @@ func (a *App) newFiber() *fiber.App {
 	f.Use(etag.New())
 	f.Use(pwa.Handler())
 	return f
+}
+
+// refuseStreamedBody answers 413 for a body over BodyLimit (or of unknown,
+// chunked length) on a route that is not an upload: fasthttp streams such
+// bodies instead of refusing them, and c.Body() would read one whole.
+func refuseStreamedBody(c *fiber.Ctx) error {
+	if n := c.Request().Header.ContentLength(); n > BodyLimit || n == -1 {
+		return httpx.KindPayloadTooLarge.New("The request body is larger than this endpoint accepts.")
+	}
+	return c.Next()
 }
 
 // accessLog writes one JSON line per request: ids and route patterns only,

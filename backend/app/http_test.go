@@ -1,6 +1,7 @@
 package app
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -147,6 +148,13 @@ func TestHTTPPlatform(t *testing.T) {
 		defer resp.Body.Close()
 		require.Equal(t, 413, resp.StatusCode)
 		require.Equal(t, httpx.ContentType, resp.Header.Get("Content-Type"))
+
+		// A chunked body of unknown length is refused the same way.
+		chunked := io.MultiReader(strings.NewReader(`{"email":"`), strings.NewReader(`a@b.test"}`))
+		resp2, err := http.Post("http://"+ln.Addr().String()+"/api/v1/auth/staff/password-reset", "application/json", chunked)
+		require.NoError(t, err)
+		defer resp2.Body.Close()
+		require.Equal(t, 413, resp2.StatusCode)
 	})
 
 	t.Run("unknown API path is a problem, unknown page is the app", func(t *testing.T) {
