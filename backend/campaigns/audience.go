@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/keyturn/keyturn/backend/platform/db"
 	"github.com/keyturn/keyturn/backend/platform/httpx"
 	"github.com/keyturn/keyturn/backend/privacy"
 )
@@ -210,18 +211,42 @@ type sqlPart struct {
 }
 
 // compiled is an audience ready to run: the rules and the exclusions as SQL
-// predicates over agreements a, customers c and vehicles v.
+// predicates over agreements a (with customers c and vehicles v when a rule
+// needs them).
+//
+// The exclusions come in two kinds. Agreement-level ones (not active, in
+// another live campaign) filter the agreements scanned. Customer-level ones
+// (arrears or forbearance on any active agreement, vulnerable, erased, no
+// marketing basis) are written over a customer id, "{cid}", and probed once
+// per candidate customer after the agreements are grouped by customer:
+// small partial indexes, probed in customer order, which keeps a count over
+// a million agreements within its budget (docs/campaigns.md).
 type compiled struct {
 	financierID int64
 	// envelope bounds the agreements scanned, so the index on (financier_id,
 	// end_date) serves the query; it implies nothing the rules do not.
 	envelope []sqlPart
 	rules    []sqlPart
-	excl     []sqlPart // every exclusion that applies, in Exclusions order
+	// otherLive is the agreement-level "in another live campaign" test; nil
+	// when the campaign switched it off.
+	otherLive *sqlPart
+	// customer holds the customer-level exclusions in checklist order, each
+	// true when it excludes; blocked and unreachable are the combined tests
+	// the count uses.
+	customer             []sqlPart
+	blocked, unreachable sqlPart
 	// needCustomer and needVehicle say which joins the rules need.
 	needCustomer, needVehicle bool
 	// switchedOff lists exclusions the campaign switched off.
 	switchedOff []string
+}
+
+// notActive is the agreement-level exclusion of agreements not active.
+var notActive = sqlPart{name: ExclNotActive, sql: "a.status <> 'active'"}
+
+// on writes a customer-level predicate over a customer id expression.
+func (p sqlPart) on(cid string) sqlPart {
+	return sqlPart{name: p.name, sql: strings.ReplaceAll(p.sql, "{cid}", cid), args: p.args}
 }
 
 // tzBounds is the part of the date rules that depends on "today".
@@ -280,23 +305,45 @@ func (s Store) compileAudience(ctx context.Context, fin financierRow, campaignID
 		c.rules = append(c.rules, sqlPart{name: RuleDealer, sql: "(a.dealer_location_id IS NOT NULL AND a.dealer_location_id IN ?)", args: []any{ids}})
 	}
 
-	// The exclusions. Customer-level ones read small partial indexes once
-	// (IN a set) rather than joining every candidate's customer row.
-	c.excl = []sqlPart{
-		{name: ExclNotActive, sql: "a.status <> 'active'"},
-		{name: ExclInArrears, sql: "a.customer_id IN (SELECT x.customer_id FROM agreements x WHERE x.financier_id = ? AND x.status = 'active' AND (x.in_arrears OR x.forbearance) AND x.in_arrears)", args: []any{fin.ID}},
-		{name: ExclForbearance, sql: "a.customer_id IN (SELECT x.customer_id FROM agreements x WHERE x.financier_id = ? AND x.status = 'active' AND (x.in_arrears OR x.forbearance) AND x.forbearance)", args: []any{fin.ID}},
-		{name: ExclVulnerable, sql: "a.customer_id IN (SELECT y.id FROM customers y WHERE y.financier_id = ? AND (y.vulnerable OR y.erased_at IS NOT NULL) AND y.vulnerable)", args: []any{fin.ID}},
-		{name: ExclErased, sql: "a.customer_id IN (SELECT y.id FROM customers y WHERE y.financier_id = ? AND (y.vulnerable OR y.erased_at IS NOT NULL) AND y.erased_at IS NOT NULL)", args: []any{fin.ID}},
-		{name: ExclNoMarketingBasis, sql: "NOT EXISTS (SELECT 1 FROM consents k WHERE k.customer_id = a.customer_id AND k.channel IN ? " +
+	// The customer-level exclusions probe partial indexes created for them
+	// (migration 202611231500_campaigns); their predicates repeat the
+	// indexes' so both databases use them.
+	channel, customers := "k.channel", "customers y"
+	if s.DB.Dialector.Name() == db.DialectSQLite {
+		// One seek per customer rather than one per channel: the index
+		// holds a customer's few consent rows together.
+		channel = "+k.channel"
+		// SQLite would seek the customers table by rowid; the partial
+		// index holds only the few customers concerned, and answers alone
+		// (a fifth of the count's time at a million agreements).
+		customers = "customers y INDEXED BY ix_customers_unreachable"
+	}
+	arrears := "EXISTS (SELECT 1 FROM agreements x WHERE x.customer_id = {cid} AND x.status = 'active' AND (x.in_arrears OR x.forbearance)"
+	unreachable := "EXISTS (SELECT 1 FROM " + customers + " WHERE y.id = {cid} AND (y.vulnerable OR y.erased_at IS NOT NULL)"
+	c.customer = []sqlPart{
+		{name: ExclInArrears, sql: arrears + " AND x.in_arrears)"},
+		{name: ExclForbearance, sql: arrears + " AND x.forbearance)"},
+		{name: ExclVulnerable, sql: unreachable + " AND y.vulnerable)"},
+		{name: ExclErased, sql: unreachable + " AND y.erased_at IS NOT NULL)"},
+		{name: ExclNoMarketingBasis, sql: "NOT EXISTS (SELECT 1 FROM consents k WHERE k.customer_id = {cid} AND " + channel + " IN ? " +
 			"AND k.purpose = 'financier_marketing' AND k.basis IN ('consent', 'soft_opt_in') AND k.withdrawn_at IS NULL)", args: []any{marketingChannels}},
 	}
+	c.blocked = sqlPart{sql: arrears + ")"}
+	c.unreachable = sqlPart{sql: unreachable + ")"}
 	if a.IncludeOtherLiveCampaigns {
 		c.switchedOff = append(c.switchedOff, ExclOtherLive)
-	} else {
-		c.excl = append(c.excl, sqlPart{name: ExclOtherLive, sql: "EXISTS (SELECT 1 FROM campaign_enrolments e JOIN campaigns k ON k.id = e.campaign_id " +
-			"WHERE e.agreement_id = a.id AND e.left_at IS NULL AND k.status = 'live' AND k.id <> ?)", args: []any{campaignID}})
+		return c, nil
 	}
+	others, err := s.otherLiveCampaigns(ctx, fin.ID, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	p := sqlPart{name: ExclOtherLive, sql: "1 = 0"}
+	if others {
+		p = sqlPart{name: ExclOtherLive, sql: "EXISTS (SELECT 1 FROM campaign_enrolments e JOIN campaigns k ON k.id = e.campaign_id " +
+			"WHERE e.agreement_id = a.id AND e.left_at IS NULL AND k.status = 'live' AND k.id <> ?)", args: []any{campaignID}}
+	}
+	c.otherLive = &p
 	return c, nil
 }
 
@@ -433,9 +480,9 @@ func (c *compiled) from(customer, vehicle bool) string {
 	return s
 }
 
-// where is the WHERE clause of agreements that match the rules; with
-// exclusions, of agreements that are in the audience.
-func (c *compiled) where(exclusions bool) (string, []any) {
+// where is the WHERE clause of the agreements the rules match; with
+// candidates, only those active and in no other live campaign.
+func (c *compiled) where(candidates bool) (string, []any) {
 	conds := []string{"a.financier_id = ?"}
 	args := []any{c.financierID}
 	for _, p := range c.envelope {
@@ -444,12 +491,62 @@ func (c *compiled) where(exclusions bool) (string, []any) {
 	for _, p := range c.rules {
 		conds, args = append(conds, p.sql), append(args, p.args...)
 	}
-	if exclusions {
-		for _, p := range c.excl {
-			conds, args = append(conds, "NOT ("+p.sql+")"), append(args, p.args...)
+	if candidates {
+		conds = append(conds, "a.status = 'active'")
+		if c.otherLive != nil {
+			conds, args = append(conds, "NOT "+c.otherLive.sql), append(args, c.otherLive.args...)
 		}
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// reachable is the customer-level test of the count: no marketing basis
+// first (it removes the most), then arrears or forbearance, then vulnerable
+// or erased.
+func (c *compiled) reachable(cid string) (string, []any) {
+	basis := c.customer[len(c.customer)-1].on(cid)
+	hasBasis := strings.TrimPrefix(basis.sql, "NOT ")
+	return hasBasis + " AND NOT " + c.blocked.on(cid).sql + " AND NOT " + c.unreachable.on(cid).sql, basis.args
+}
+
+// otherLiveCampaigns reports whether the financier has a live campaign
+// other than this one; without one the "other live campaign" test is false
+// for every agreement and is left out of the query.
+func (s Store) otherLiveCampaigns(ctx context.Context, financierID, campaignID int64) (bool, error) {
+	var n int64
+	err := s.DB.WithContext(ctx).Model(&Campaign{}).Where("financier_id = ? AND status = ? AND id <> ?", financierID, StatusLive, campaignID).
+		Limit(1).Count(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("campaigns: other live campaigns: %w", err)
+	}
+	return n > 0, nil
+}
+
+// pgAudienceSettings are set, for one transaction, around audience queries
+// on PostgreSQL. Measured on a million agreements (docs/BENCHMARKS.md):
+//   - jit off: the cost estimates trigger JIT, whose compilation (about
+//     400 ms) took longer than the query;
+//   - hash joins off: the planner hashes the whole consent table (about
+//     200 ms) where merge joins over the customer-ordered candidates and
+//     the partial indexes take a third of that;
+//   - work_mem 64MB: grouping 100,000 candidates otherwise spills to disk.
+var pgAudienceSettings = []string{"SET LOCAL jit = off", "SET LOCAL enable_hashjoin = off", "SET LOCAL work_mem = '64MB'"}
+
+// read runs audience queries: on PostgreSQL in a transaction with
+// pgAudienceSettings (nested in the caller's when there is one); on SQLite
+// as they are (a transaction would take the write lock).
+func (s Store) read(ctx context.Context, fn func(Store) error) error {
+	if s.DB.Dialector.Name() != db.DialectPostgres {
+		return fn(s)
+	}
+	return s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, q := range pgAudienceSettings {
+			if err := tx.Exec(q).Error; err != nil {
+				return fmt.Errorf("campaigns: %s: %w", q, err)
+			}
+		}
+		return fn(Store{DB: tx})
+	})
 }
 
 // timeZones lists the distinct time zones of a financier's customers by a
@@ -513,12 +610,19 @@ func (s Store) resolveDealers(ctx context.Context, financierID int64, codes, reg
 	return ids, nil
 }
 
-// count is the number of customers in the audience.
+// count is the number of customers in the audience: the candidate
+// agreements grouped by customer (a sort, which SQLite does far faster than
+// COUNT(DISTINCT)), then each customer probed once.
 func (s Store) count(ctx context.Context, c *compiled) (int64, error) {
 	where, args := c.where(true)
+	reach, reachArgs := c.reachable("g.customer_id")
+	q := "SELECT COUNT(*) FROM (SELECT a.customer_id FROM " + c.from(false, false) + " WHERE " + where +
+		" GROUP BY a.customer_id) g WHERE " + reach
 	var n int64
-	q := "SELECT COUNT(DISTINCT a.customer_id) FROM " + c.from(false, false) + " WHERE " + where
-	if err := s.DB.WithContext(ctx).Raw(q, args...).Scan(&n).Error; err != nil {
+	err := s.read(ctx, func(st Store) error {
+		return st.DB.WithContext(ctx).Raw(q, append(args, reachArgs...)...).Scan(&n).Error
+	})
+	if err != nil {
 		return 0, fmt.Errorf("campaigns: count audience: %w", err)
 	}
 	return n, nil
@@ -533,53 +637,65 @@ type ExclusionCount struct {
 }
 
 // waterfall counts the customers the rules match and what each exclusion
-// removes, in one scan.
+// removes: each customer is labelled with the first exclusion that applies
+// to them (0 for none), in one scan, and the labels are counted.
 func (s Store) waterfall(ctx context.Context, c *compiled) (int64, []ExclusionCount, error) {
-	// Column i counts the customers left after exclusions 1..i, so it
-	// repeats their predicates, and their arguments, in order.
-	cols := []string{"COUNT(DISTINCT a.customer_id)"}
-	var colArgs, acc []any
-	cond := ""
-	for _, p := range c.excl {
-		if cond != "" {
-			cond += " AND "
-		}
-		cond += "NOT (" + p.sql + ")"
-		acc = append(acc, p.args...)
-		colArgs = append(colArgs, acc...)
-		cols = append(cols, "COUNT(DISTINCT CASE WHEN "+cond+" THEN a.customer_id END)")
+	free := "MAX(CASE WHEN a.status = 'active' THEN 1 ELSE 0 END)"
+	var freeArgs []any
+	if c.otherLive != nil {
+		free = "MAX(CASE WHEN a.status = 'active' AND NOT " + c.otherLive.sql + " THEN 1 ELSE 0 END)"
+		freeArgs = c.otherLive.args
 	}
+	label := "CASE WHEN g.active = 0 THEN 1"
+	var labelArgs []any
+	for i, p := range c.customer {
+		p = p.on("g.customer_id")
+		label += fmt.Sprintf(" WHEN %s THEN %d", p.sql, i+2)
+		labelArgs = append(labelArgs, p.args...)
+	}
+	label += fmt.Sprintf(" WHEN g.free = 0 THEN %d ELSE 0 END", len(c.customer)+2)
 	where, whereArgs := c.where(false)
-	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + c.from(false, false) + " WHERE " + where
-	rows, err := s.DB.WithContext(ctx).Raw(q, append(colArgs, whereArgs...)...).Rows()
+	q := "SELECT w.f, COUNT(*) FROM (SELECT " + label + " AS f FROM (SELECT a.customer_id, " +
+		"MAX(CASE WHEN a.status = 'active' THEN 1 ELSE 0 END) AS active, " + free + " AS free FROM " + c.from(false, false) +
+		" WHERE " + where + " GROUP BY a.customer_id) g) w GROUP BY w.f"
+	args := append(append(append([]any{}, labelArgs...), freeArgs...), whereArgs...)
+	type row struct {
+		F int
+		N int64
+	}
+	var rows []row
+	err := s.read(ctx, func(st Store) error {
+		r, err := st.DB.WithContext(ctx).Raw(q, args...).Rows()
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		for r.Next() {
+			var x row
+			if err := r.Scan(&x.F, &x.N); err != nil {
+				return err
+			}
+			rows = append(rows, x)
+		}
+		return r.Err()
+	})
 	if err != nil {
 		return 0, nil, fmt.Errorf("campaigns: audience exclusions: %w", err)
 	}
-	defer rows.Close()
-	vals := make([]int64, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
+	byLabel := map[int]int64{}
+	var total int64
+	for _, r := range rows {
+		byLabel[r.F] = r.N
+		total += r.N
 	}
-	if rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return 0, nil, fmt.Errorf("campaigns: audience exclusions: scan: %w", err)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return 0, nil, fmt.Errorf("campaigns: audience exclusions: %w", err)
-	}
+	// Labels: 1 not active, 2.. the customer-level ones in order, then other
+	// live campaign; Exclusions lists them in the same order.
 	out := make([]ExclusionCount, 0, len(Exclusions))
-	i := 0
-	for _, info := range Exclusions {
-		if slices.Contains(c.switchedOff, info.Name) {
-			out = append(out, ExclusionCount{ExclusionInfo: info})
-			continue
-		}
-		out = append(out, ExclusionCount{ExclusionInfo: info, Applied: true, Removed: vals[i] - vals[i+1]})
-		i++
+	for i, info := range Exclusions {
+		applied := !slices.Contains(c.switchedOff, info.Name)
+		out = append(out, ExclusionCount{ExclusionInfo: info, Applied: applied, Removed: byLabel[i+1]})
 	}
-	return vals[0], out, nil
+	return total, out, nil
 }
 
 // SampleCustomer is one matching customer as a preview shows them, through
@@ -601,15 +717,20 @@ type SampleCustomer struct {
 }
 
 // sample returns up to n customers of the audience, soonest ending first,
-// each through the agreement that ends first.
+// each through the agreement that ends first. It reads agreements in
+// end-date order and stops early, so it costs little whatever the size.
 func (s Store) sample(ctx context.Context, c *compiled, n int, now time.Time, fallbackTZ string) ([]SampleCustomer, error) {
 	where, args := c.where(true)
+	reach, reachArgs := c.reachable("a.customer_id")
 	q := `SELECT a.id AS agreement_id, a.customer_id, c.customer_ref, c.first_name, c.last_name, c.time_zone,
 	a.agreement_number, a.product, a.end_date, v.make, v.model, COALESCE(dl.name, '') AS dealer_name
 FROM ` + c.from(true, true) + ` LEFT JOIN dealer_locations dl ON dl.id = a.dealer_location_id
-WHERE ` + where + ` ORDER BY a.end_date, a.id LIMIT ?`
+WHERE ` + where + ` AND ` + reach + ` ORDER BY a.end_date, a.id LIMIT ?`
 	var rows []SampleCustomer
-	if err := s.DB.WithContext(ctx).Raw(q, append(args, sampleScanLimit)...).Scan(&rows).Error; err != nil {
+	err := s.read(ctx, func(st Store) error {
+		return st.DB.WithContext(ctx).Raw(q, append(append(args, reachArgs...), sampleScanLimit)...).Scan(&rows).Error
+	})
+	if err != nil {
 		return nil, fmt.Errorf("campaigns: audience sample: %w", err)
 	}
 	out := make([]SampleCustomer, 0, n)
@@ -659,7 +780,8 @@ func (s Store) checkAgreements(ctx context.Context, c *compiled, customerID int6
 		cols = append(cols, "CASE WHEN "+p.sql+" THEN 1 ELSE 0 END")
 		args = append(args, p.args...)
 	}
-	for _, p := range c.excl {
+	excl := c.exclusions("a.customer_id")
+	for _, p := range excl {
 		cols = append(cols, "CASE WHEN "+p.sql+" THEN 1 ELSE 0 END")
 		args = append(args, p.args...)
 	}
@@ -674,7 +796,7 @@ func (s Store) checkAgreements(ctx context.Context, c *compiled, customerID int6
 	var out []AgreementCheck
 	for rows.Next() {
 		var ac AgreementCheck
-		flags := make([]int64, len(c.rules)+len(c.excl))
+		flags := make([]int64, len(c.rules)+len(excl))
 		ptrs := []any{&ac.AgreementID, &ac.AgreementNumber}
 		for i := range flags {
 			ptrs = append(ptrs, &flags[i])
@@ -690,7 +812,7 @@ func (s Store) checkAgreements(ctx context.Context, c *compiled, customerID int6
 			ac.Matches = ac.Matches && ok
 		}
 		ac.Exclusions = []ExclusionHit{}
-		for i, p := range c.excl {
+		for i, p := range excl {
 			hit := flags[len(c.rules)+i] == 1
 			ac.Exclusions = append(ac.Exclusions, ExclusionHit{ExclusionInfo: exclusionInfo(p.name), Applies: hit})
 			ac.Matches = ac.Matches && !hit
@@ -703,6 +825,19 @@ func (s Store) checkAgreements(ctx context.Context, c *compiled, customerID int6
 	return out, nil
 }
 
+// exclusions lists every exclusion that applies, in checklist order, as
+// predicates over agreement a and the customer id expression cid.
+func (c *compiled) exclusions(cid string) []sqlPart {
+	out := []sqlPart{notActive}
+	for _, p := range c.customer {
+		out = append(out, p.on(cid))
+	}
+	if c.otherLive != nil {
+		out = append(out, *c.otherLive)
+	}
+	return out
+}
+
 func exclusionInfo(name string) ExclusionInfo {
 	for _, e := range Exclusions {
 		if e.Name == name {
@@ -713,10 +848,11 @@ func exclusionInfo(name string) ExclusionInfo {
 }
 
 // enrolNewcomers enrols every customer of the audience not yet enrolled in
-// the campaign (now or before: once per campaign), through their matching
+// the campaign (now or before: once per campaign), through their candidate
 // agreement that ends first. It returns how many it enrolled.
-func (s Store) enrolNewcomers(ctx context.Context, tx *gorm.DB, c *compiled, campaignID int64, now time.Time) (int64, error) {
+func (s Store) enrolNewcomers(ctx context.Context, c *compiled, campaignID int64, now time.Time) (int64, error) {
 	where, args := c.where(true)
+	reach, reachArgs := c.reachable("m.customer_id")
 	// The ids are written into the statement: PostgreSQL would type
 	// parameters in a SELECT list as text, which a bigint column refuses.
 	q := `INSERT INTO campaign_enrolments (financier_id, campaign_id, customer_id, agreement_id, enrolled_at, left_reason)
@@ -724,10 +860,10 @@ SELECT ` + strconv.FormatInt(c.financierID, 10) + `, ` + strconv.FormatInt(campa
 FROM (SELECT a.customer_id, a.id AS agreement_id,
              ROW_NUMBER() OVER (PARTITION BY a.customer_id ORDER BY a.end_date, a.id) AS rn
       FROM ` + c.from(false, false) + ` WHERE ` + where + `) m
-WHERE m.rn = 1 AND NOT EXISTS (SELECT 1 FROM campaign_enrolments e WHERE e.campaign_id = ? AND e.customer_id = m.customer_id)`
-	all := append([]any{now.UTC()}, args...)
-	all = append(all, campaignID)
-	res := tx.WithContext(ctx).Exec(q, all...)
+WHERE m.rn = 1 AND ` + reach + `
+  AND NOT EXISTS (SELECT 1 FROM campaign_enrolments e WHERE e.campaign_id = ? AND e.customer_id = m.customer_id)`
+	all := append(append(append([]any{now.UTC()}, args...), reachArgs...), campaignID)
+	res := s.DB.WithContext(ctx).Exec(q, all...)
 	if res.Error != nil {
 		return 0, fmt.Errorf("campaigns: enrol newcomers: %w", res.Error)
 	}
@@ -743,10 +879,10 @@ type leaver struct {
 // leavers finds the campaign's current enrolments whose agreement no longer
 // matches, each with the first exclusion that now applies, or
 // "no_longer_matches" when a rule fails.
-func (s Store) leavers(ctx context.Context, tx *gorm.DB, c *compiled, campaignID int64) ([]leaver, error) {
+func (s Store) leavers(ctx context.Context, c *compiled, campaignID int64) ([]leaver, error) {
 	reason := "CASE WHEN a.id IS NULL THEN '" + LeftAgreementGone + "'"
 	var args []any
-	for _, p := range c.excl {
+	for _, p := range c.exclusions("a.customer_id") {
 		// Being in another live campaign keeps an agreement out, but does
 		// not take one out that is already in.
 		if p.name == ExclOtherLive {
@@ -767,7 +903,7 @@ LEFT JOIN customers c ON c.id = a.customer_id
 LEFT JOIN vehicles v ON v.id = a.vehicle_id
 WHERE e.campaign_id = ? AND e.left_at IS NULL`
 	var all []leaver
-	if err := tx.WithContext(ctx).Raw(q, append(args, campaignID)...).Scan(&all).Error; err != nil {
+	if err := s.DB.WithContext(ctx).Raw(q, append(args, campaignID)...).Scan(&all).Error; err != nil {
 		return nil, fmt.Errorf("campaigns: find leavers: %w", err)
 	}
 	out := all[:0]

@@ -161,36 +161,36 @@ type CampaignInput struct {
 
 // CampaignView is a campaign as the console shows it.
 type CampaignView struct {
-	ID                  int64        `json:"id"`
-	Name                string       `json:"name"`
-	Description         string       `json:"description"`
-	Status              string       `json:"status"`
-	StartDate           string       `json:"start_date"`
-	EndDate             string       `json:"end_date"`
-	FrequencyCapPerWeek int          `json:"frequency_cap_per_week"`
-	Audience            Audience     `json:"audience"`
-	Version             int64        `json:"version"`
-	CreatedBy           int64        `json:"created_by"`
-	UpdatedBy           int64        `json:"updated_by"`
-	SubmittedBy         *int64       `json:"submitted_by"`
-	SubmittedAt         *time.Time   `json:"submitted_at"`
-	ApprovedBy          *int64       `json:"approved_by"`
-	ApprovedAt          *time.Time   `json:"approved_at"`
-	RejectedBy          *int64       `json:"rejected_by"`
-	RejectedAt          *time.Time   `json:"rejected_at"`
-	RejectionReason     string       `json:"rejection_reason"`
-	LaunchedBy          *int64       `json:"launched_by"`
-	LaunchedAt          *time.Time   `json:"launched_at"`
-	PausedBy            *int64       `json:"paused_by"`
-	PausedAt            *time.Time   `json:"paused_at"`
-	EndedAt             *time.Time   `json:"ended_at"`
-	EndedReason         string       `json:"ended_reason"`
-	LastSyncedAt        *time.Time   `json:"last_synced_at"`
-	CreatedAt           time.Time    `json:"created_at"`
-	UpdatedAt           time.Time    `json:"updated_at"`
-	Offers              []OfferView  `json:"offers"`
-	Journey             []StepView   `json:"journey"`
-	Enrolled            *int64       `json:"enrolled,omitempty"`
+	ID                  int64       `json:"id"`
+	Name                string      `json:"name"`
+	Description         string      `json:"description"`
+	Status              string      `json:"status"`
+	StartDate           string      `json:"start_date"`
+	EndDate             string      `json:"end_date"`
+	FrequencyCapPerWeek int         `json:"frequency_cap_per_week"`
+	Audience            Audience    `json:"audience"`
+	Version             int64       `json:"version"`
+	CreatedBy           int64       `json:"created_by"`
+	UpdatedBy           int64       `json:"updated_by"`
+	SubmittedBy         *int64      `json:"submitted_by"`
+	SubmittedAt         *time.Time  `json:"submitted_at"`
+	ApprovedBy          *int64      `json:"approved_by"`
+	ApprovedAt          *time.Time  `json:"approved_at"`
+	RejectedBy          *int64      `json:"rejected_by"`
+	RejectedAt          *time.Time  `json:"rejected_at"`
+	RejectionReason     string      `json:"rejection_reason"`
+	LaunchedBy          *int64      `json:"launched_by"`
+	LaunchedAt          *time.Time  `json:"launched_at"`
+	PausedBy            *int64      `json:"paused_by"`
+	PausedAt            *time.Time  `json:"paused_at"`
+	EndedAt             *time.Time  `json:"ended_at"`
+	EndedReason         string      `json:"ended_reason"`
+	LastSyncedAt        *time.Time  `json:"last_synced_at"`
+	CreatedAt           time.Time   `json:"created_at"`
+	UpdatedAt           time.Time   `json:"updated_at"`
+	Offers              []OfferView `json:"offers"`
+	Journey             []StepView  `json:"journey"`
+	Enrolled            *int64      `json:"enrolled,omitempty"`
 }
 
 // CampaignSummary is one line of the campaign list.

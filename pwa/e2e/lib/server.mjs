@@ -124,7 +124,8 @@ export async function startServer() {
       if (ready && NEEDED.every((k) => links[k])) {
         // logs is everything the server wrote; the access log has one
         // "http.request" line per request, so a test can see traffic.
-        return { baseURL, links, stop, logs: () => stdout + stderr };
+        // dataDir holds the outgoing mail (mail/*.eml) in demo mode.
+        return { baseURL, links, stop, logs: () => stdout + stderr, dataDir };
       }
       await new Promise((r) => setTimeout(r, 200));
     }

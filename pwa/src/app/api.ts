@@ -116,6 +116,8 @@ export interface RawOptions {
   contentType?: string;
   /** What to accept; JSON and problem+json by default. */
   accept?: string;
+  /** More headers, such as Last-Event-ID when a stream resumes. */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -256,7 +258,10 @@ export class Api {
   }
 
   private async sendRaw(method: Method, path: string, opts: RawOptions): Promise<Response> {
-    const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json, application/problem+json' };
+    const headers: Record<string, string> = {
+      ...opts.headers,
+      Accept: opts.accept ?? 'application/json, application/problem+json',
+    };
     // No Content-Type for FormData: the browser writes it with the boundary.
     if (opts.contentType) headers['Content-Type'] = opts.contentType;
     if (this.token) headers.Authorization = `Bearer ${this.token}`;

@@ -104,22 +104,24 @@ var campaignsIndexes = []struct{ name, sql string }{
 	// The distinct time zones of a financier's customers, read by a loose
 	// index scan, so "months until the end" follows each customer's calendar.
 	{"ix_customers_financier_tz", "CREATE INDEX ix_customers_financier_tz ON customers (financier_id, time_zone)"},
-	// Customers with a live marketing basis (RULES D3, P2): a small index the
-	// audience probes once per candidate.
-	{"ix_consents_marketing", "CREATE INDEX ix_consents_marketing ON consents (customer_id, channel) " +
+	// A live marketing basis (RULES D3, P2), probed once per candidate
+	// customer; every column the probe reads is in it.
+	{"ix_consents_marketing", "CREATE INDEX ix_consents_marketing ON consents (customer_id, channel, purpose, basis, withdrawn_at) " +
 		"WHERE purpose = 'financier_marketing' AND basis IN ('consent', 'soft_opt_in') AND withdrawn_at IS NULL"},
-	// Customers no campaign may reach whatever their agreements: flagged
-	// vulnerable or erased.
-	{"ix_customers_unreachable", "CREATE INDEX ix_customers_unreachable ON customers (financier_id, id) " +
-		"WHERE vulnerable OR erased_at IS NOT NULL"},
-	// Customers in arrears or forbearance on any active agreement: a few per
-	// cent of the book, read whole once per audience query.
-	{"ix_agreements_arrears", "CREATE INDEX ix_agreements_arrears ON agreements (financier_id, customer_id) " +
+	// Customers in arrears or forbearance on an active agreement: a few per
+	// cent of the book, probed once per candidate customer.
+	{"ix_agreements_blocked", "CREATE INDEX ix_agreements_blocked ON agreements (customer_id) " +
 		"WHERE status = 'active' AND (in_arrears OR forbearance)"},
-	// The audience scan: agreements of a financier by end date, carrying the
-	// columns the rules test so the range is read from the index alone.
+	// Customers flagged vulnerable or erased.
+	{"ix_customers_unreachable", "CREATE INDEX ix_customers_unreachable ON customers (id) WHERE vulnerable OR erased_at IS NOT NULL"},
+	// Makes and models as the vehicle rule compares them (case-insensitive):
+	// lets a rule on a few makes be driven from the vehicles, and gives the
+	// PostgreSQL planner statistics on the expressions.
+	{"ix_vehicles_make_model", "CREATE INDEX ix_vehicles_make_model ON vehicles (LOWER(make), LOWER(model))"},
+	// The audience scan: a financier's agreements by end date, carrying every
+	// column the rules test, so the range is read from the index alone.
 	{"ix_agreements_audience", "CREATE INDEX ix_agreements_audience ON agreements " +
-		"(financier_id, end_date, status, customer_id, product, start_date, dealer_location_id, equity, vehicle_id)"},
+		"(financier_id, end_date, status, product, customer_id, start_date, dealer_location_id, equity, vehicle_id, id)"},
 }
 
 // campaigns202611231500 creates the campaign tables (campaigns, offers,

@@ -11,6 +11,7 @@ import "github.com/go-gormigrate/gormigrate/v2"
 func All() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		core202611231300,
+		imports202611231420,
 		campaigns202611231500,
 	}
 }

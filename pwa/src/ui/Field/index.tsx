@@ -11,7 +11,7 @@ export interface FieldProps extends Omit<PartialInputHTMLAttributes<HTMLInputEle
   onValue: (value: string) => void;
   /** A narrower box for short answers (dates, postcodes, codes). */
   short?: boolean;
-  type?: 'text' | 'email' | 'password' | 'tel' | 'search' | 'url';
+  type?: 'text' | 'email' | 'password' | 'tel' | 'search' | 'url' | 'date';
 }
 
 /**
