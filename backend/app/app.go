@@ -16,6 +16,7 @@ import (
 
 	"github.com/keyturn/keyturn/backend/agreements"
 	"github.com/keyturn/keyturn/backend/auth"
+	"github.com/keyturn/keyturn/backend/campaigns"
 	"github.com/keyturn/keyturn/backend/config"
 	"github.com/keyturn/keyturn/backend/platform/db"
 	"github.com/keyturn/keyturn/backend/platform/httpx"
@@ -107,11 +108,16 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 	a.Auth = &auth.Service{DB: database, Tokens: auth.NewTokens(keys, cfg.BaseURL, now), KV: a.KV, Directory: dir,
 		Audit: auditor{audit: privacy.Audit{Now: now}}, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Now: now, Log: log}
 
+	camp := &campaigns.Service{DB: database, Store: campaigns.Store{DB: database.Gorm}, KV: a.KV,
+		Audit: privacy.Audit{Now: now}, Now: now, Log: log,
+		Config: campaigns.Config{MediaHosts: cfg.CampaignMediaHosts, SyncInterval: cfg.CampaignSyncInterval}}
+
 	workers := river.NewWorkers()
 	(&auth.Workers{Service: a.Auth, Mail: sender}).Register(workers)
+	camp.Register(workers)
 	jcfg := jobs.Config{Workers: workers, Logger: log, RunWorkers: opt.RunWorkers, FetchPollInterval: opt.JobPoll}
 	if opt.RunWorkers {
-		jcfg.Periodic = auth.Periodic()
+		jcfg.Periodic = append(auth.Periodic(), camp.Periodic()...)
 		jcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}, "mail": {MaxWorkers: 4}}
 	}
 	a.Jobs, err = jobs.New(database, jcfg)
@@ -119,6 +125,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 		return nil, err
 	}
 	a.Auth.Jobs = a.Jobs
+	camp.Jobs = a.Jobs
 
 	agreementsHTTP := &agreements.HTTP{Service: &agreements.Service{Store: agreementStore, Financiers: dir, Now: now}}
 	a.routes = concat(
@@ -127,6 +134,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 		(&tenants.HTTP{Store: tenantStore, Network: &tenants.Network{DB: database, Store: tenantStore,
 			Audit: auditor{audit: privacy.Audit{Now: now}}, Now: now}}).Routes(),
 		financeRoutes(),
+		(&campaigns.HTTP{Service: camp}).Routes(),
 	)
 	a.Fiber = a.newFiber()
 	ok = true

@@ -143,7 +143,11 @@ func TestAudienceMillion(t *testing.T) {
 	if v, err := strconv.Atoi(os.Getenv(benchEnv + "_ROWS")); err == nil && v > 0 {
 		n = v
 	}
+	only := os.Getenv(benchEnv + "_ONLY") // sqlite or postgres: run on that one only
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		if only != "" && only != d.Dialect {
+			t.Skipf("%s_ONLY=%s", benchEnv, only)
+		}
 		b := setup(t, d)
 		ctx := context.Background()
 		generateBook(t, b, n)

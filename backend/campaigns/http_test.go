@@ -157,6 +157,10 @@ func TestHTTPCampaignFlow(t *testing.T) {
 		r = b.do("GET", base+"/enrolments", analyst, nil)
 		require.Equal(t, 200, r.status)
 		require.Len(t, r.body["enrolments"], 2)
+		r = b.do("GET", base+"/audience/explain?customer_ref=A", analyst, nil)
+		require.Equal(t, 200, r.status)
+		require.NotNil(t, r.body["enrolment"])
+		require.Equal(t, r.body["agreement_id"], r.body["enrolment"].(map[string]any)["agreement_id"])
 		require.Equal(t, 422, b.do("GET", base+"/enrolments?limit=0", analyst, nil).status)
 
 		// The customer sees their offers; staff may not call the customer

@@ -93,8 +93,11 @@ func (s *Service) today(fin financierRow) string {
 	return dateIn(s.now(), fin.TimeZone, "Europe/London").Format(time.DateOnly)
 }
 
-// checklist builds the checklist of a campaign read inside tx.
-func (s *Service) checklist(ctx context.Context, st Store, sc tenant.Scope, c Campaign) (Checklist, error) {
+// checklist builds the checklist of a campaign read inside tx. counts
+// adds the audience counts, which scan the audience: the approver reviews
+// them, while submit and launch need only that the rules still compile, and
+// on SQLite they hold the write lock meanwhile.
+func (s *Service) checklist(ctx context.Context, st Store, sc tenant.Scope, c Campaign, counts bool) (Checklist, error) {
 	fin, err := st.financier(ctx, sc)
 	if err != nil {
 		return Checklist{}, err
@@ -161,7 +164,7 @@ func (s *Service) checklist(ctx context.Context, st Store, sc tenant.Scope, c Ca
 		for _, fe := range problemsOf(err) {
 			add(fe.Field, fe.Code, fe.Message)
 		}
-	} else {
+	} else if counts {
 		if cl.Audience.MatchedByRules, cl.Audience.Exclusions, err = st.waterfall(ctx, comp); err != nil {
 			return Checklist{}, err
 		}
@@ -210,7 +213,7 @@ func (s *Service) Checklist(ctx context.Context, sc tenant.Scope, id int64) (Che
 	if err != nil {
 		return Checklist{}, err
 	}
-	return s.checklist(ctx, s.Store, sc, c)
+	return s.checklist(ctx, s.Store, sc, c, true)
 }
 
 // notReady is the 422 for a campaign whose checklist has problems.
@@ -257,7 +260,7 @@ func (s *Service) transition(ctx context.Context, sc tenant.Scope, actor Actor, 
 // Submit sends a draft for approval; the checklist must have no problems.
 func (s *Service) Submit(ctx context.Context, sc tenant.Scope, actor Actor, id int64) (CampaignView, error) {
 	return s.transition(ctx, sc, actor, id, "campaign.submitted", []string{StatusDraft}, func(tx *gorm.DB, c *Campaign, ch *changes) error {
-		cl, err := s.checklist(ctx, s.Store.with(tx), sc, *c)
+		cl, err := s.checklist(ctx, s.Store.with(tx), sc, *c, false)
 		if err != nil {
 			return err
 		}
@@ -285,7 +288,7 @@ func (s *Service) Approve(ctx context.Context, sc tenant.Scope, actor Actor, id 
 		if authoredBy(*c, actor.ID) {
 			return httpx.Forbidden("You wrote, changed or submitted this campaign: another compliance approver must approve it.")
 		}
-		cl, err := s.checklist(ctx, s.Store.with(tx), sc, *c)
+		cl, err := s.checklist(ctx, s.Store.with(tx), sc, *c, true)
 		if err != nil {
 			return err
 		}
@@ -337,7 +340,7 @@ func (s *Service) Launch(ctx context.Context, sc tenant.Scope, actor Actor, id i
 		if c.ApprovedBy == nil {
 			return httpx.Conflict("The campaign has no recorded approval: submit it for approval.")
 		}
-		cl, err := s.checklist(ctx, s.Store.with(tx), sc, *c)
+		cl, err := s.checklist(ctx, s.Store.with(tx), sc, *c, false)
 		if err != nil {
 			return err
 		}

@@ -72,7 +72,14 @@ func (s *Service) CustomerOffers(ctx context.Context, sc tenant.Scope) (Customer
 	}
 	today := dateIn(s.now(), cust.TimeZone, fin.TimeZone).Format(time.DateOnly)
 	out := CustomerOffers{Currency: fin.Currency, AsOf: today, Offers: []PersonalOffer{}}
-	if cust.ErasedAt != nil {
+	// Enrolments close at the next sync when a customer falls into arrears,
+	// is flagged vulnerable or withdraws consent; until then the app must not
+	// show them offers either (RULES D3, P2).
+	ok, err := s.Store.reachableCustomer(ctx, fin, cust.ID, s.now())
+	if err != nil {
+		return CustomerOffers{}, err
+	}
+	if !ok {
 		return out, nil
 	}
 	ens, err := s.Store.liveEnrolments(ctx, sc, today)

@@ -110,6 +110,13 @@ func TestCustomerOffers(t *testing.T) {
 		require.NoError(t, err)
 		require.Equal(t, p, offersOf(pos.ID))
 
+		// A customer who withdraws consent (or falls into arrears) sees no
+		// offers, even before the next enrolment run lets them go.
+		require.NoError(t, d.Gorm.Table("consents").Where("customer_id = ?", neg.ID).Update("withdrawn_at", testNow).Error)
+		require.Empty(t, offersOf(neg.ID).Offers)
+		require.NoError(t, d.Gorm.Table("agreements").Where("customer_id = ?", unk.ID).Update("in_arrears", true).Error)
+		require.Empty(t, offersOf(unk.ID).Offers)
+
 		// Offers not valid today are not shown.
 		b.clock.Set(testNow.AddDate(0, 7, 10)) // 2027-07-03: both offers expired
 		require.Empty(t, offersOf(pos.ID).Offers)

@@ -66,12 +66,6 @@ type Service struct {
 	Log    *slog.Logger
 }
 
-// Errors a caller may test for.
-var (
-	// ErrNotEditable is a change to a live or ended campaign.
-	ErrNotEditable = fmt.Errorf("campaigns: campaign not editable: %w", httpx.ErrConflict)
-)
-
 func (s *Service) now() time.Time { return s.Now().UTC() }
 
 func (s *Service) market(f financierRow) Market {
@@ -527,14 +521,17 @@ func rawOrNil(r json.RawMessage) any {
 // RemoveOffer deletes an offer from a campaign.
 func (s *Service) RemoveOffer(ctx context.Context, sc tenant.Scope, actor Actor, campaignID, offerID int64) error {
 	return s.edit(ctx, sc, actor, campaignID, "campaign.offer_removed", func(tx *gorm.DB, c *Campaign) ([]string, map[string][2]any, error) {
-		res := tx.Where("financier_id = ? AND campaign_id = ? AND id = ?", sc.FinancierID, campaignID, offerID).Delete(&OfferRow{})
-		if res.Error != nil {
-			return nil, nil, fmt.Errorf("campaigns: remove offer: %w", res.Error)
+		var row OfferRow
+		err := tx.Where("financier_id = ? AND campaign_id = ? AND id = ?", sc.FinancierID, campaignID, offerID).Take(&row).Error
+		if err != nil {
+			return nil, nil, wrap(err, "offer")
 		}
-		if res.RowsAffected == 0 {
-			return nil, nil, db.ErrNotFound
+		if err := tx.Delete(&row).Error; err != nil {
+			return nil, nil, fmt.Errorf("campaigns: remove offer: %w", err)
 		}
-		return []string{"offers." + strconv.FormatInt(offerID, 10)}, nil, nil
+		ch := newChanges()
+		ch.add("offers."+strconv.FormatInt(offerID, 10), json.RawMessage(row.Spec), nil)
+		return ch.fields, ch.changes, nil
 	})
 }
 
@@ -829,9 +826,11 @@ func (s *Service) Explain(ctx context.Context, sc tenant.Scope, campaignID, cust
 	if err != nil {
 		return Explanation{}, err
 	}
-	cust, err := s.Store.customer(ctx, sc, customerID)
+	var cust customerRow
 	if ref != "" {
 		cust, err = s.Store.customerByRef(ctx, sc, ref)
+	} else {
+		cust, err = s.Store.customer(ctx, sc, customerID)
 	}
 	if err != nil {
 		return Explanation{}, err
@@ -875,13 +874,13 @@ func (s *Service) Explain(ctx context.Context, sc tenant.Scope, campaignID, cust
 			ex.Reasons = append(ex.Reasons, "Agreement "+ac.AgreementNumber+": "+strings.Join(why, "; ")+".")
 		}
 	}
-	var e Enrolment
-	err = s.DB.Gorm.WithContext(ctx).Where("financier_id = ? AND campaign_id = ? AND customer_id = ?", sc.FinancierID, c.ID, cust.ID).Take(&e).Error
-	if err == nil {
+	e, err := s.Store.enrolment(ctx, sc, c.ID, cust.ID)
+	switch {
+	case err == nil:
 		ex.Enrolment = &EnrolmentView{ID: e.ID, CustomerID: e.CustomerID, CustomerRef: cust.CustomerRef, AgreementID: e.AgreementID,
 			EnrolledAt: e.EnrolledAt, LeftAt: e.LeftAt, LeftReason: e.LeftReason}
-	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
-		return Explanation{}, fmt.Errorf("campaigns: explain: enrolment: %w", err)
+	case !errors.Is(err, db.ErrNotFound):
+		return Explanation{}, err
 	}
 	return ex, nil
 }

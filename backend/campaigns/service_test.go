@@ -252,6 +252,10 @@ func TestOffersAndJourneyEdits(t *testing.T) {
 		require.Contains(t, last.Fields, `cash_price`)
 		require.Contains(t, last.Changes, `[2500000,2600000]`)
 		require.NoError(t, b.svc.RemoveOffer(ctx, b.fin, b.actor(marketerEmail), c.ID, v.Offers[1].ID))
+		entries = b.auditActions(c.ID)
+		last = entries[len(entries)-1]
+		require.Equal(t, "campaign.offer_removed", last.Action)
+		require.Contains(t, last.Changes, `"product":"hp"`, "the removed offer is kept as the before value")
 		require.ErrorIs(t, b.svc.RemoveOffer(ctx, b.fin, b.actor(marketerEmail), c.ID, v.Offers[1].ID), db.ErrNotFound)
 		_, err = b.svc.UpdateOffer(ctx, b.finIE, b.actor(ieMarketer), c.ID, v.Offers[0].ID, upd)
 		require.ErrorIs(t, err, db.ErrNotFound)

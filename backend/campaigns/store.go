@@ -54,6 +54,7 @@ type customerRow struct {
 	ErasedAt    *time.Time
 }
 
+// TableName is the customers table.
 func (customerRow) TableName() string { return "customers" }
 
 type vehicleRow struct {
@@ -64,6 +65,7 @@ type vehicleRow struct {
 	UpdatedAt time.Time
 }
 
+// TableName is the vehicles table.
 func (vehicleRow) TableName() string { return "vehicles" }
 
 type agreementRow struct {
@@ -88,6 +90,7 @@ type agreementRow struct {
 	Vehicle vehicleRow `gorm:"foreignKey:VehicleID"`
 }
 
+// TableName is the agreements table.
 func (agreementRow) TableName() string { return "agreements" }
 
 // financierRow is what campaigns read of a financier.
@@ -102,6 +105,7 @@ type financierRow struct {
 	ContactCapPerMonth int
 }
 
+// TableName is the financiers table.
 func (financierRow) TableName() string { return "financiers" }
 
 // financier returns the scope's financier.
@@ -170,6 +174,14 @@ func (s Store) enrolledCount(ctx context.Context, sc tenant.Scope, campaignID in
 	err := s.DB.WithContext(ctx).Model(&Enrolment{}).
 		Where("financier_id = ? AND campaign_id = ? AND left_at IS NULL", sc.FinancierID, campaignID).Count(&n).Error
 	return n, wrap(err, "count enrolments")
+}
+
+// enrolment returns a customer's enrolment in a campaign.
+func (s Store) enrolment(ctx context.Context, sc tenant.Scope, campaignID, customerID int64) (Enrolment, error) {
+	var e Enrolment
+	err := s.DB.WithContext(ctx).Where("financier_id = ? AND campaign_id = ? AND customer_id = ?", sc.FinancierID, campaignID, customerID).
+		Take(&e).Error
+	return e, wrap(err, "enrolment")
 }
 
 // enrolments lists a campaign's enrolments, current ones first.

@@ -41,6 +41,9 @@ type Config struct {
 	VAPIDPublicKey  string
 	VAPIDPrivateKey string
 	VAPIDSubject    string
+
+	CampaignMediaHosts   []string
+	CampaignSyncInterval time.Duration
 }
 
 // Option describes one key: its YAML name, environment name, default and how
@@ -202,6 +205,24 @@ var Options = []Option{
 			return fmt.Errorf("must start with mailto: or https://, got %q", v)
 		}
 		c.VAPIDSubject = v
+		return nil
+	}},
+	{Key: "campaign_media_hosts", Env: "KEYTURN_CAMPAIGN_MEDIA_HOSTS", Help: "comma-separated https hosts that offer images, videos and captions may come from (also allowed by the CSP); empty allows only Keyturn's own /assets/", set: func(c *Config, v string) error {
+		list := splitList(v)
+		for _, h := range list {
+			if strings.ContainsAny(h, "/:*@ ") || !strings.Contains(h, ".") {
+				return fmt.Errorf("%q is not a host name like media.example.com", h)
+			}
+		}
+		c.CampaignMediaHosts = list
+		return nil
+	}},
+	{Key: "campaign_sync_interval", Env: "KEYTURN_CAMPAIGN_SYNC_INTERVAL", Default: "15m", Help: "how often live campaigns enrol newcomers and let go of customers who no longer match", set: func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d < time.Minute {
+			return fmt.Errorf("must be a duration of at least 1m, like 15m, got %q", v)
+		}
+		c.CampaignSyncInterval = d
 		return nil
 	}},
 }
