@@ -229,9 +229,10 @@ func excessCharge(cash int64) *finance.Decimal {
 // genCustomer is one customer's columns (the first eight, and the consent
 // columns), reused for a second agreement: consent belongs to the customer.
 type genCustomer struct {
-	cols    [8]string
-	consent [4]string // push, email, sms, date
-	area    int
+	cols       [8]string
+	consent    [4]string // push, email, sms, date
+	vulnerable string
+	area       int
 }
 
 func (g *generator) customer() genCustomer {
@@ -255,6 +256,7 @@ func (g *generator) customer() genCustomer {
 	}
 	c := genCustomer{area: area, cols: [8]string{fmt.Sprintf("C%09d", g.next), first, last,
 		local + "@" + domains[g.r.IntN(len(domains))], mobile, dob, postcode, zone}}
+	c.vulnerable = yesNo(g.r.IntN(100) < 2)
 	consented := false
 	for i := range 3 {
 		switch g.r.IntN(5) {
@@ -344,7 +346,7 @@ func (g *generator) agreement(c genCustomer, rec []string) {
 		rec[colDealerCode] = genDealers[g.r.IntN(len(genDealers))]
 	}
 	rec[colInArrears] = yesNo(g.r.IntN(100) < 3)
-	rec[colVulnerable] = yesNo(g.r.IntN(100) < 2)
+	rec[colVulnerable] = c.vulnerable
 	rec[colConsentPush], rec[colConsentEmail], rec[colConsentSMS], rec[colConsentDate] = c.consent[0], c.consent[1], c.consent[2], c.consent[3]
 }
 

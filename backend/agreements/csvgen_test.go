@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/keyturn/keyturn/backend/platform/db/dbtest"
 )
 
 var genDay = time.Date(2026, time.November, 23, 0, 0, 0, 0, time.UTC)
@@ -59,6 +61,13 @@ func TestGenerateWritesValidRows(t *testing.T) {
 	require.Greater(t, withSF, 500, "about half the credit agreements carry a settlement figure")
 	require.Greater(t, withVal, 2000, "most cars are valued")
 	require.Less(t, len(customers), rows, "some customers have two agreements")
+
+	// Loaded, the file raises no issue at all: its customers' rows agree.
+	f := newFixture(t, dbtest.SQLite(t))
+	v := f.mustLoad(f.uk, buf.String())
+	require.Equal(t, 3000, v.Inserted)
+	require.Empty(t, v.Warnings)
+	require.Empty(t, v.Rejected)
 }
 
 func TestGenerateIsReproducible(t *testing.T) {

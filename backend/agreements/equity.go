@@ -45,15 +45,6 @@ const (
 	EquityUnknownTerms = "unknown_terms"
 )
 
-// settlementNoticeDays is the finance engine's settlement date: 28 days
-// after the request (regulation 5(a)); the batch form below is given the
-// same date.
-const settlementNoticeDays = 28
-
-// ccdStart: agreements made before it may defer the rebate date by a month
-// (regulation 6); the batch form does not, so Settle handles them.
-const ccdStart = "2011-02-01"
-
 // settlementFromFile reports whether an agreement stored with this equity
 // basis has the settlement figure of a financier's file (or none), rather
 // than one the engine worked out: only the file's is the next file's to
@@ -91,15 +82,11 @@ type equityRules struct {
 
 // computeEquity works out an agreement's settlement figure and equity as of
 // asOf (YYYY-MM-DD, the day the figure is asked for). A settlement figure in
-// the financier's file wins; otherwise the finance engine computes it.
-//
-// Most agreements go through the engine's batch form
-// (finance.BatchSettlementFigure: three powers instead of a discount per
-// payment, so a million-row file is not held up by it), given the same
-// settlement date and payments due as finance.Settle. The cases the batch
-// form does not cover — only the optional final payment left, nothing left,
-// a rebate date deferred under regulation 6 — go to finance.Settle itself.
-// TestEquityMatchesSettle compares the two.
+// the financier's file wins; otherwise finance.Settle computes it (Consumer
+// Credit (Early Settlement) Regulations 2004), and the equity follows the
+// engine's rule: valuation − settlement figure, or − the optional final
+// payment when only that is left, or the whole valuation when nothing is.
+// Without a valuation the equity is unknown (NULL), never guessed.
 func computeEquity(in equityInput, asOf string, r equityRules) equityResult {
 	res := equityResult{SettlementFigure: in.FileSettlementFigure}
 	switch {
@@ -141,69 +128,27 @@ func computeEquity(in equityInput, asOf string, r equityRules) equityResult {
 	return res
 }
 
-// engineSettlement returns the engine's settlement figure and the basis the
-// equity then takes.
+// engineSettlement asks finance.Settle for the settlement figure, and says
+// which equity rule applies. The payments follow the file's conventions: a
+// PCP has term−1 monthly payments and its optional final payment in month
+// term; an HP has term monthly payments.
 func engineSettlement(in equityInput, asOf string, r equityRules) (int64, string, bool) {
 	if in.AmountOfCredit == nil || in.APR == nil || in.TermMonths <= 0 {
 		return 0, "", false
 	}
 	regular := in.TermMonths
-	var final int64
+	runs := make([]finance.PaymentRun, 1, 2)
 	if in.Product == ProductPCP {
 		if in.OptionalFinal == nil {
 			return 0, "", false
 		}
-		regular, final = in.TermMonths-1, *in.OptionalFinal
+		regular--
+		runs = append(runs, finance.PaymentRun{Month: in.TermMonths, Amount: *in.OptionalFinal})
 	}
-	start, err := time.Parse(time.DateOnly, in.StartDate)
-	if err != nil {
-		return 0, "", false
-	}
-	req, err := time.Parse(time.DateOnly, asOf)
-	if err != nil {
-		return 0, "", false
-	}
-	settlement := req.AddDate(0, 0, settlementNoticeDays)
-
-	// Payments falling due up to the settlement date are paid in full; the
-	// first regular payment after it starts the discounted stream.
-	var dueBefore int64
-	next := 0
-	for k := 1; k <= regular; k++ {
-		due := monthsAfter(start, k)
-		if !due.After(req) {
-			continue
-		}
-		if !due.After(settlement) {
-			dueBefore += in.MonthlyPayment
-			continue
-		}
-		next = k
-		break
-	}
-	if next == 0 || in.StartDate < ccdStart {
-		return settleExactly(in, asOf, r, regular, final)
-	}
-	days := int(monthsAfter(start, next).Sub(settlement).Hours() / 24)
-	sf := dueBefore + finance.BatchSettlementFigure(finance.BatchAgreement{
-		MonthlyPayment:    in.MonthlyPayment,
-		RemainingPayments: regular - next + 1,
-		FinalPayment:      final,
-		DaysToNext:        days,
-		APR:               *in.APR,
-	})
-	return sf, EquityEngineSettlement, true
-}
-
-// settleExactly asks finance.Settle, for the cases the batch form leaves out.
-func settleExactly(in equityInput, asOf string, r equityRules, regular int, final int64) (int64, string, bool) {
+	runs[0] = finance.PaymentRun{Month: 1, Count: &regular, Amount: in.MonthlyPayment}
 	apr, err := finance.ParseDecimal(strconv.FormatFloat(*in.APR, 'f', -1, 64))
 	if err != nil {
 		return 0, "", false
-	}
-	runs := []finance.PaymentRun{{Month: 1, Count: &regular, Amount: in.MonthlyPayment}}
-	if final > 0 {
-		runs = append(runs, finance.PaymentRun{Month: in.TermMonths, Amount: final})
 	}
 	deposit := in.Deposit
 	ans, err := finance.Settle(finance.SettleRequest{Market: r.market, Currency: r.currency, StartDate: in.StartDate,
@@ -218,15 +163,6 @@ func settleExactly(in equityInput, asOf string, r equityRules, regular int, fina
 		return ans.SettlementFigure, EquityEngineFinalPayment, true
 	}
 	return ans.SettlementFigure, EquityEngineSettlement, true
-}
-
-// monthsAfter is the due date of payment k: k calendar months after the
-// start, clamped to the month's last day, as the finance engine counts.
-func monthsAfter(start time.Time, k int) time.Time {
-	y, m, d := start.Date()
-	first := time.Date(y, m+time.Month(k), 1, 0, 0, 0, 0, time.UTC)
-	last := first.AddDate(0, 1, -1).Day()
-	return time.Date(first.Year(), first.Month(), min(d, last), 0, 0, 0, 0, time.UTC)
 }
 
 // Equity refreshes stored equity: after a valuation changes, and daily for

@@ -13,7 +13,6 @@ import (
 	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
-	"github.com/keyturn/keyturn/backend/finance"
 	"github.com/keyturn/keyturn/backend/platform/db"
 	"github.com/keyturn/keyturn/backend/platform/kv"
 	"github.com/keyturn/keyturn/backend/platform/tenant"
@@ -43,6 +42,13 @@ const (
 const (
 	DefaultMaxImportBytes = 512 << 20
 	DefaultMaxImportRows  = 2_000_000
+)
+
+// sqliteCommitRows and importCommitEvery bound one transaction of an
+// import (see apply).
+const (
+	sqliteCommitRows  = 100_000
+	importCommitEvery = 2 * time.Second
 )
 
 // importChunkBytes is how much of an upload one stored chunk holds.
@@ -139,13 +145,17 @@ type Imports struct {
 	// MaxBytes and MaxRows bound one file; zero means the defaults.
 	MaxBytes int64
 	MaxRows  int
-	// BatchRows overrides importBatchRows (tests).
-	BatchRows int
+	// BatchRows overrides importBatchRows and CommitRows the rows one
+	// transaction applies (tests).
+	BatchRows, CommitRows int
 
 	// afterBatch, when set, is called after each committed batch with the
 	// number of batches so far; an error stops the import as a crash would
 	// (tests of resuming).
 	afterBatch func(batches int) error
+	// databaseSQLOnly turns off the direct SQLite writes (tests of the
+	// fallback).
+	databaseSQLOnly bool
 }
 
 func (s *Imports) maxBytes() int64 {
@@ -167,6 +177,18 @@ func (s *Imports) batchRows() int {
 		return s.BatchRows
 	}
 	return importBatchRows
+}
+
+// commitRows is how many rows one transaction applies: several batches on
+// SQLite, one on PostgreSQL (whose row locks let others write meanwhile).
+func (s *Imports) commitRows(pg bool) int {
+	switch {
+	case s.CommitRows > 0:
+		return s.CommitRows
+	case pg:
+		return s.batchRows()
+	}
+	return sqliteCommitRows
 }
 
 func (s *Imports) log() *slog.Logger {
@@ -309,16 +331,20 @@ func (s *Imports) Receive(ctx context.Context, sc tenant.Scope, actor Actor, fil
 	return viewOf(imp), nil
 }
 
-// abandon deletes what arrived of an upload that broke off; the import is
-// marked failed.
+// abandon deletes what arrived of an upload that broke off (or of an import
+// that stopped and will not resume); the import is marked failed.
 func (s *Imports) abandon(ctx context.Context, imp *Import) {
+	reason := "The upload broke off before the whole file arrived."
+	if imp.Status == ImportRunning {
+		reason = "The import stopped before it finished; the rows counted were applied."
+	}
 	ctx = context.WithoutCancel(ctx)
 	err := s.DB.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("import_id = ?", imp.ID).Delete(&importChunk{}).Error; err != nil {
 			return err
 		}
 		return tx.Model(&Import{}).Where("id = ?", imp.ID).Updates(map[string]any{"status": ImportFailed,
-			"refusal": "The upload broke off before the whole file arrived.", "finished_at": s.Now().UTC(), "updated_at": s.Now().UTC()}).Error
+			"refusal": reason, "finished_at": s.Now().UTC(), "updated_at": s.Now().UTC()}).Error
 	})
 	if err != nil {
 		s.log().Error("agreements.import_abandon_failed", slog.Int64("import_id", imp.ID), slog.Any("error", err))
@@ -513,19 +539,20 @@ func (s *Imports) apply(ctx context.Context, imp *Import, r io.Reader) error {
 		src = cs
 	}
 
-	dbx, err := openImportDB(ctx, s.DB)
+	dbx, err := openImportDB(ctx, s.DB, s.databaseSQLOnly)
 	if err != nil {
 		return err
 	}
-	ap := &applier{imp: imp, dbx: dbx, asOf: rules.today, dealers: dealers, now: now, audit: s.Audit,
-		zones: map[string]*time.Location{},
-		eq:    equityRules{market: finance.Market(card.Market), currency: finance.Currency(card.Currency)},
+	// Closed below before the import is recorded as done; this covers
+	// every way out before that, a panic included.
+	defer dbx.close(ctx)
+	ap := &applier{imp: imp, dbx: dbx, dealers: dealers, now: now, audit: s.Audit, zones: map[string]*time.Location{},
 		totals: progress{LinesDone: imp.LinesDone, BytesDone: imp.BytesDone, Rows: imp.Rows, Inserted: imp.Inserted,
 			Updated: imp.Updated, Unchanged: imp.Unchanged, Rejected: imp.Rejected, Warnings: imp.Warnings}}
 
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	batches := make(chan *batch, 2)
+	batches := make(chan *batch, 1)
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(batches)
@@ -533,16 +560,35 @@ func (s *Imports) apply(ctx context.Context, imp *Import, r io.Reader) error {
 	}()
 	var lastPublish time.Time
 	n := 0
+	commitRows, commitEvery := s.commitRows(dbx.pg), importCommitEvery
 	for b := range batches {
-		err := dbx.inTx(ctx, func() error { return ap.writeBatch(ctx, b) })
-		if n++; err == nil && s.afterBatch != nil {
+		// One transaction applies batches until it holds commitRows rows or
+		// has run for commitEvery: on SQLite every commit rewrites the index
+		// pages the batches touched, so fewer, larger commits write far
+		// less; the time bound keeps other writers' wait short.
+		started, rows, more := time.Now(), 0, true
+		err := dbx.inTx(ctx, func() error {
+			for {
+				if err := ap.writeBatch(ctx, b); err != nil {
+					return err
+				}
+				n++
+				rows += b.seen
+				if rows >= commitRows || time.Since(started) >= commitEvery {
+					return nil
+				}
+				if b, more = <-batches; !more {
+					return nil
+				}
+			}
+		})
+		if err == nil && s.afterBatch != nil {
 			err = s.afterBatch(n)
 		}
 		if err != nil {
 			cancel()
 			for range batches {
 			}
-			dbx.close(ctx)
 			return err
 		}
 		imp.setProgress(ap.totals)
@@ -550,6 +596,10 @@ func (s *Imports) apply(ctx context.Context, imp *Import, r io.Reader) error {
 			lastPublish = time.Now()
 			s.publish(ctx, imp)
 		}
+		if !more {
+			break
+		}
+		dbx.yield(ctx, time.Since(started))
 	}
 	dbx.close(ctx)
 	if err := <-readErr; err != nil {
@@ -594,6 +644,7 @@ type chunkReader struct {
 	cur      []byte
 }
 
+// Read implements io.Reader, loading the next chunk when one is used up.
 func (r *chunkReader) Read(p []byte) (int, error) {
 	for len(r.cur) == 0 {
 		if r.seq >= r.chunks {
@@ -611,13 +662,16 @@ func (r *chunkReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// PurgeAbandoned deletes uploads that stopped arriving more than a day ago
-// and marks them failed. It returns how many it purged.
+// PurgeAbandoned marks failed the imports that stopped moving more than a
+// day ago — an upload that never finished arriving, or an import whose
+// process died (a CLI run; a job River gave up on) — and deletes what is
+// stored of their files. It returns how many it purged.
 func (s *Imports) PurgeAbandoned(ctx context.Context) (int, error) {
 	cutoff := s.Now().UTC().Add(-abandonedAfter)
 	var stale []Import
-	if err := s.DB.Gorm.WithContext(ctx).Where("status = ? AND updated_at < ?", ImportReceiving, cutoff).Limit(1000).Find(&stale).Error; err != nil {
-		return 0, fmt.Errorf("agreements: find abandoned uploads: %w", err)
+	if err := s.DB.Gorm.WithContext(ctx).Where("status IN ? AND updated_at < ?", []string{ImportReceiving, ImportRunning}, cutoff).
+		Limit(1000).Find(&stale).Error; err != nil {
+		return 0, fmt.Errorf("agreements: find abandoned imports: %w", err)
 	}
 	for i := range stale {
 		s.abandon(ctx, &stale[i])

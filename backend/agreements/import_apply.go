@@ -13,11 +13,12 @@ import (
 	"github.com/keyturn/keyturn/backend/privacy"
 )
 
-// importBatchRows is how many rows one batch transaction applies. A batch
-// is the unit of memory (the import holds one or two) and of atomicity: a
-// row is written whole or not at all, and a retried job resumes after the
-// last committed batch.
-const importBatchRows = 20000
+// importBatchRows is how many rows a batch holds. A batch is the unit of
+// memory (an import holds at most three: one being read, one waiting, one
+// being written) and is applied inside one transaction (on SQLite with the
+// batches after it, see Imports.apply): a row is written whole or not at
+// all, and a retried job resumes after the last committed batch.
+const importBatchRows = 10000
 
 // Issue kinds, as stored.
 const (
@@ -54,14 +55,9 @@ type batch struct {
 // progress is an import's running totals, saved with each batch so that a
 // retried job carries on from them.
 type progress struct {
-	LinesDone int   `json:"lines_done"`
-	BytesDone int64 `json:"bytes_done"`
-	Rows      int   `json:"rows"`
-	Inserted  int   `json:"inserted"`
-	Updated   int   `json:"updated"`
-	Unchanged int   `json:"unchanged"`
-	Rejected  int   `json:"rejected_count"`
-	Warnings  int   `json:"warnings_count"`
+	LinesDone                                              int
+	BytesDone                                              int64
+	Rows, Inserted, Updated, Unchanged, Rejected, Warnings int
 }
 
 // readBatches checks records into batches of size rows and sends them on
@@ -118,8 +114,6 @@ func readBatches(ctx context.Context, src recordSource, chk *rowChecker, skipTo,
 type applier struct {
 	imp     *Import
 	dbx     *importDB
-	eq      equityRules
-	asOf    string // today in the financier's time zone
 	dealers map[string]int64
 	now     time.Time
 	audit   privacy.Audit
@@ -383,7 +377,7 @@ func (ap *applier) planAgreement(p *agreementPlan) {
 		if r.vehicle.Valuation != nil {
 			p.valuedAt = &ap.now
 		}
-		p.eq = ap.equity(r)
+		p.eq = r.eq
 		return
 	}
 	p.id, p.vehicleID, p.valuedAt = st.id, st.vehicleID, st.valuedAt
@@ -391,7 +385,7 @@ func (ap *applier) planAgreement(p *agreementPlan) {
 	if p.cust.isNew || p.cust.id != st.customerID {
 		aDiff = append(aDiff, "customer_ref")
 	}
-	if !sameID(st.dealerID, p.dealerID) {
+	if !sameInt(st.dealerID, p.dealerID) {
 		aDiff = append(aDiff, "dealer_code")
 	}
 	vDiff := vehicleDiff(st.v, r.vehicle)
@@ -406,20 +400,13 @@ func (ap *applier) planAgreement(p *agreementPlan) {
 	switch {
 	case len(aDiff) > 0 || len(vDiff) > 0:
 		p.writeAgreement, p.writeVehicle = true, len(vDiff) > 0
-		p.eq = ap.equity(r)
+		p.eq = r.eq
 	case st.basis == "":
 		// Stored without equity (loaded before imports computed it):
 		// computed now, which does not count as a change of the row.
 		p.writeEquity = true
-		p.eq = ap.equity(r)
+		p.eq = r.eq
 	}
-}
-
-func (ap *applier) equity(r *importRow) equityResult {
-	a := &r.agreement
-	return computeEquity(equityInput{Product: a.Product, Status: a.Status, StartDate: a.StartDate, TermMonths: a.TermMonths,
-		MonthlyPayment: a.MonthlyPayment, Deposit: a.Deposit, AmountOfCredit: a.AmountOfCredit, OptionalFinal: a.OptionalFinalPayment,
-		APR: a.APR, Valuation: r.vehicle.Valuation, FileSettlementFigure: a.SettlementFigure}, ap.asOf, ap.eq)
 }
 
 func (ap *applier) assignIDs(ctx context.Context, newCusts []*custState, plans []agreementPlan) error {
@@ -832,8 +819,6 @@ func sameInt(a, b *int64) bool {
 	}
 	return *a == *b
 }
-
-func sameID(a, b *int64) bool { return sameInt(a, b) }
 
 // sameRate compares APRs as stored (a float column) and as read (six
 // significant digits at most).

@@ -3,12 +3,13 @@ package agreements
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"database/sql/driver"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
@@ -54,7 +55,9 @@ type importDB struct {
 	seqs map[string]string // PostgreSQL: table → its id sequence
 }
 
-func openImportDB(ctx context.Context, d *db.DB) (*importDB, error) {
+// openImportDB opens an import's connection; databaseSQLOnly keeps SQLite
+// writes on database/sql (tests of the fallback).
+func openImportDB(ctx context.Context, d *db.DB, databaseSQLOnly bool) (*importDB, error) {
 	s := &importDB{d: d, pg: d.Dialect == db.DialectPostgres, stmts: map[string]*sql.Stmt{}, seqs: map[string]string{}}
 	if s.pg {
 		return s, nil
@@ -76,7 +79,9 @@ func openImportDB(ctx context.Context, d *db.DB) (*importDB, error) {
 	}
 	s.conn = conn
 	err = conn.Raw(func(dc any) error {
-		s.raw, _ = newRawSQLite(dc)
+		if !databaseSQLOnly {
+			s.raw, _ = newRawSQLite(dc)
+		}
 		return nil
 	})
 	if err != nil {
@@ -86,10 +91,12 @@ func openImportDB(ctx context.Context, d *db.DB) (*importDB, error) {
 	return s, nil
 }
 
-// close puts the connection back as it found it.
+// close puts the connection back as it found it. Closing twice does
+// nothing.
 func (s *importDB) close(ctx context.Context) {
-	for _, st := range s.stmts {
+	for q, st := range s.stmts {
 		_ = st.Close()
+		delete(s.stmts, q)
 	}
 	if s.raw != nil {
 		s.raw.close()
@@ -106,6 +113,7 @@ func (s *importDB) close(ctx context.Context) {
 		}
 	}
 	_ = s.conn.Close()
+	s.conn = nil
 }
 
 // discard makes database/sql drop the pinned connection instead of pooling
@@ -124,6 +132,12 @@ func (s *importDB) inTx(ctx context.Context, fn func() error) error {
 			}
 			s.g, s.ptx = tx, ptx
 			defer func() { s.g, s.ptx = nil, nil }()
+			// As on SQLite (see openImportDB): a crash may lose the last
+			// batches' commits, which the next attempt redoes, since the
+			// progress commits with the rows; no wait for the WAL flush.
+			if _, err := ptx.Exec(ctx, "SET LOCAL synchronous_commit = off"); err != nil {
+				return err
+			}
 			return fn()
 		})
 	}
@@ -160,20 +174,44 @@ func (s *importDB) inTx(ctx context.Context, fn func() error) error {
 // so GORM never tries to nest a transaction in the batch's.
 type connPool struct{ c *sql.Conn }
 
+// PrepareContext implements gorm.ConnPool.
 func (p connPool) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
 	return p.c.PrepareContext(ctx, q)
 }
 
+// ExecContext implements gorm.ConnPool.
 func (p connPool) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	return p.c.ExecContext(ctx, q, args...)
 }
 
+// QueryContext implements gorm.ConnPool.
 func (p connPool) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	return p.c.QueryContext(ctx, q, args...)
 }
 
+// QueryRowContext implements gorm.ConnPool.
 func (p connPool) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
 	return p.c.QueryRowContext(ctx, q, args...)
+}
+
+// sqliteYield is how long an import leaves SQLite's write lock free after a
+// long transaction. SQLite's busy handler retries a waiting writer every
+// 100 ms at most, so a gap this long lets any waiting writer (an API
+// request, a job) in before the import takes the lock again.
+const sqliteYield = 100 * time.Millisecond
+
+// yield lets other writers in after a transaction that held SQLite's write
+// lock for long; PostgreSQL needs no pause.
+func (s *importDB) yield(ctx context.Context, held time.Duration) {
+	if s.pg || held < 2*sqliteYield {
+		return
+	}
+	t := time.NewTimer(sqliteYield)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // rebind turns ? placeholders into PostgreSQL's $n.
@@ -349,16 +387,19 @@ type copySource struct {
 	vals []any
 }
 
+// Next implements pgx.CopyFromSource.
 func (c *copySource) Next() bool {
 	c.i++
 	return c.i < c.n
 }
 
+// Values implements pgx.CopyFromSource.
 func (c *copySource) Values() ([]any, error) {
 	c.fill(c.i, c.vals)
 	return c.vals, nil
 }
 
+// Err implements pgx.CopyFromSource.
 func (c *copySource) Err() error { return nil }
 
 // ids reserves n new primary keys of a table. Rows are inserted with their

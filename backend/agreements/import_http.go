@@ -18,6 +18,7 @@ import (
 
 	"github.com/keyturn/keyturn/backend/auth"
 	"github.com/keyturn/keyturn/backend/platform/httpx"
+	"github.com/keyturn/keyturn/backend/platform/tenant"
 )
 
 // Defaults of the progress stream.
@@ -118,25 +119,7 @@ func (h *ImportsHTTP) upload(c *fiber.Ctx) error {
 		if params["boundary"] == "" {
 			return httpx.BadRequest("The multipart body has no boundary.")
 		}
-		mr := multipart.NewReader(requestBody(c), params["boundary"])
-		for {
-			part, err := mr.NextPart()
-			if errors.Is(err, io.EOF) {
-				return httpx.Validation("No file was sent.", httpx.FieldError{Field: "file", Code: "required",
-					Message: "Send the file in a form field named file."})
-			}
-			if err != nil {
-				return httpx.BadRequest("The multipart body could not be read.")
-			}
-			if part.FormName() != "file" {
-				_ = part.Close()
-				return httpx.Validation("The form has a field this upload does not accept.", httpx.FieldError{
-					Field: shortColumn(part.FormName()), Code: "unknown_field", Message: "Only a field named file is accepted."})
-			}
-			name := part.FileName()
-			view, rerr = h.Imports.Receive(ctx, p.Scope, actor, name, FormatOf(partType(part), name), part)
-			break
-		}
+		view, rerr = h.receiveMultipart(c, p.Scope, actor, params["boundary"])
 	case "text/csv", "application/csv", "application/vnd.ms-excel":
 		view, rerr = h.Imports.Receive(ctx, p.Scope, actor, c.Query("file_name", "upload.csv"), FormatCSV, requestBody(c))
 	case "application/x-ndjson", "application/jsonl", "application/x-jsonlines", "application/jsonlines":
@@ -155,8 +138,68 @@ func (h *ImportsHTTP) upload(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusAccepted).JSON(view)
 }
 
-func partType(p *multipart.Part) string {
-	mt, _, err := mime.ParseMediaType(p.Header.Get(fiber.HeaderContentType))
+// receiveMultipart takes the form's file part. It reads the body as a
+// stream, part by part, when the server streams bodies; when fasthttp has
+// already parsed the form (a small body, or a server that pre-parses
+// multipart forms into temporary files), it reads the parsed file.
+func (h *ImportsHTTP) receiveMultipart(c *fiber.Ctx, sc tenant.Scope, actor Actor, boundary string) (ImportView, error) {
+	ctx := c.UserContext()
+	if c.Context().RequestBodyStream() == nil {
+		form, err := c.MultipartForm()
+		if err != nil {
+			return ImportView{}, httpx.BadRequest("The multipart body could not be read.")
+		}
+		for name := range form.Value {
+			return ImportView{}, unknownFormField(name)
+		}
+		for name := range form.File {
+			if name != "file" {
+				return ImportView{}, unknownFormField(name)
+			}
+		}
+		files := form.File["file"]
+		if len(files) != 1 {
+			return ImportView{}, noFile()
+		}
+		f, err := files[0].Open()
+		if err != nil {
+			return ImportView{}, fmt.Errorf("agreements: open uploaded file: %w", err)
+		}
+		defer f.Close()
+		name := files[0].Filename
+		return h.Imports.Receive(ctx, sc, actor, name, FormatOf(mediaTypeOf(files[0].Header.Get(fiber.HeaderContentType)), name), f)
+	}
+	mr := multipart.NewReader(requestBody(c), boundary)
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			return ImportView{}, noFile()
+		}
+		if err != nil {
+			return ImportView{}, httpx.BadRequest("The multipart body could not be read.")
+		}
+		if part.FormName() != "file" {
+			_ = part.Close()
+			return ImportView{}, unknownFormField(part.FormName())
+		}
+		name := part.FileName()
+		return h.Imports.Receive(ctx, sc, actor, name, FormatOf(mediaTypeOf(part.Header.Get(fiber.HeaderContentType)), name), part)
+	}
+}
+
+func noFile() error {
+	return httpx.Validation("No file was sent.", httpx.FieldError{Field: "file", Code: "required",
+		Message: "Send the file in a form field named file."})
+}
+
+func unknownFormField(name string) error {
+	return httpx.Validation("The form has a field this upload does not accept.", httpx.FieldError{
+		Field: shortColumn(name), Code: "unknown_field", Message: "Only a field named file is accepted."})
+}
+
+// mediaTypeOf is a Content-Type's media type without its parameters.
+func mediaTypeOf(contentType string) string {
+	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		return ""
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/keyturn/keyturn/backend/finance"
 )
 
 // Limits on single values of an agreements file. Money follows the finance
@@ -84,6 +86,10 @@ type importRow struct {
 	dealerCode  string
 	consent     [3]int8
 	consentDate string // YYYY-MM-DD, or "" for the day of the import
+	// eq is the agreement's settlement figure and equity as of the import,
+	// worked out while the row is read (by the reading goroutine, beside
+	// the one writing), used when the agreement is new or changed.
+	eq equityResult
 }
 
 // Issue is a rejected row or a warning about one: the line (1 is a CSV
@@ -214,6 +220,12 @@ func (c *rowChecker) check(line int, rec *[numColumns]string) (importRow, *Issue
 		if a.StartDate > c.rules.today && a.Status != StatusActive {
 			c.fail(colAgreementStatus, "An agreement that has not started yet cannot be settled or terminated.")
 		}
+	}
+	if c.issue == nil {
+		r.eq = computeEquity(equityInput{Product: a.Product, Status: a.Status, StartDate: a.StartDate, TermMonths: a.TermMonths,
+			MonthlyPayment: a.MonthlyPayment, Deposit: a.Deposit, AmountOfCredit: a.AmountOfCredit, OptionalFinal: a.OptionalFinalPayment,
+			APR: a.APR, Valuation: ve.Valuation, FileSettlementFigure: a.SettlementFigure}, c.rules.today,
+			equityRules{market: finance.Market(c.rules.market), currency: finance.Currency(c.rules.currency)})
 	}
 	return r, c.issue
 }

@@ -40,10 +40,6 @@ type rawSQLite struct {
 	out   uintptr // 8 bytes for prepare's out parameter
 }
 
-// disableRawSQLite makes imports use database/sql only (tests of the
-// fallback).
-var disableRawSQLite = false
-
 // sqliteTimeLayout is how the driver writes times (its first format), so
 // rows written here read back through GORM like any other.
 const sqliteTimeLayout = "2006-01-02 15:04:05.999999999-07:00"
@@ -54,9 +50,6 @@ var tlsType = reflect.TypeOf((*libc.TLS)(nil))
 // connection (from sql.Conn.Raw), or reports that the driver is not the
 // expected one.
 func newRawSQLite(driverConn any) (*rawSQLite, bool) {
-	if disableRawSQLite {
-		return nil, false
-	}
 	v := reflect.ValueOf(driverConn)
 	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct {
 		return nil, false
@@ -107,6 +100,7 @@ type rawError struct {
 	Msg  string
 }
 
+// Error implements error.
 func (e *rawError) Error() string { return e.Msg }
 
 func (r *rawSQLite) prepare(q string) (uintptr, error) {

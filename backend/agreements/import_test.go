@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"strings"
 	"testing"
@@ -30,7 +31,7 @@ const samplePath = "../../config/agreements.sample.csv"
 // fixture is a database with two financiers (UK and Irish), a dealer
 // network of fifteen showrooms for the UK one, and an importer.
 type fixture struct {
-	t       *testing.T
+	t       testing.TB
 	d       *db.DB
 	imports *Imports
 	uk, ie  int64
@@ -38,7 +39,7 @@ type fixture struct {
 	staffID int64
 }
 
-func newFixture(t *testing.T, d *db.DB) *fixture {
+func newFixture(t testing.TB, d *db.DB) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &fixture{t: t, d: d, dealers: map[string]int64{}, staffID: 42}
@@ -65,7 +66,7 @@ func newFixture(t *testing.T, d *db.DB) *fixture {
 		require.NoError(t, d.Gorm.Create(&tenants.FinancierDealer{FinancierID: f.uk, DealerLocationID: l.ID}).Error)
 		f.dealers[l.Code] = l.ID
 	}
-	jc, err := jobs.New(d, jobs.Config{})
+	jc, err := jobs.New(d, jobs.Config{Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	now := func() time.Time { return testNow }
 	ts := tenants.Store{DB: d.Gorm}
@@ -170,7 +171,7 @@ func (f *fixture) auditEntries(fid int64, action string) []privacy.AuditEntry {
 	return es
 }
 
-func readSample(t *testing.T) string {
+func readSample(t testing.TB) string {
 	t.Helper()
 	b, err := os.ReadFile(samplePath)
 	require.NoError(t, err)
@@ -376,7 +377,7 @@ func TestImportDuplicatesAcrossBatches(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		f.imports.BatchRows = 2
+		f.imports.BatchRows, f.imports.CommitRows = 2, 2
 		sample := readSample(t)
 		lines := strings.Split(strings.TrimSpace(sample), "\n")
 		// Line 2's row again at the end (line 20), in another batch.
@@ -443,7 +444,7 @@ func TestImportResumesAfterAFailedAttempt(t *testing.T) {
 	t.Parallel()
 	dbtest.Each(t, func(t *testing.T, d *db.DB) {
 		f := newFixture(t, d)
-		f.imports.BatchRows = 3
+		f.imports.BatchRows, f.imports.CommitRows = 3, 3
 		ctx := context.Background()
 		v, err := f.imports.Receive(ctx, f.scope(f.uk), f.staff(), "sample.csv", FormatCSV, strings.NewReader(readSample(t)))
 		require.NoError(t, err)
@@ -524,4 +525,66 @@ func TestTemplateMatchesColumns(t *testing.T) {
 	_, issue = newRowChecker(fileRules{market: "UK", currency: "GBP", timeZone: "Europe/London", today: "2026-11-23"}).check(line, &rec)
 	require.Nil(t, issue, "the template's example row is valid")
 	require.NotEmpty(t, rest)
+}
+
+// TestImportOnSQLiteWritesDirectly: imports write through SQLite's C API,
+// and fall back to database/sql with the same results if the driver's shape
+// ever changes.
+func TestImportOnSQLiteWritesDirectly(t *testing.T) {
+	t.Parallel()
+	d := dbtest.SQLite(t)
+	dbx, err := openImportDB(context.Background(), d, false)
+	require.NoError(t, err)
+	require.NotNil(t, dbx.raw, "github.com/glebarez/go-sqlite changed: see import_sqlite.go")
+	dbx.close(context.Background())
+	_, ok := newRawSQLite(struct{}{})
+	require.False(t, ok)
+
+	f := newFixture(t, d)
+	f.imports.databaseSQLOnly = true
+	sample := readSample(t)
+	v := f.mustLoad(f.uk, sample)
+	require.Equal(t, 11, v.Inserted)
+	require.Len(t, v.Rejected, 7)
+	f.imports.databaseSQLOnly = false
+	again := f.mustLoad(f.uk, sample)
+	require.Equal(t, 11, again.Unchanged, "rows written through database/sql read back the same")
+	var cacheSize, sync int
+	require.NoError(t, d.SQL.QueryRow("SELECT (SELECT cache_size FROM pragma_cache_size), (SELECT synchronous FROM pragma_synchronous)").Scan(&cacheSize, &sync))
+	require.Equal(t, sqliteDefaultCache, cacheSize, "the pooled connection is as it was")
+	require.Equal(t, 2, sync, "synchronous FULL")
+}
+
+// TestPurgeAbandonedImports: uploads that stopped arriving and imports that
+// stopped running are marked failed after a day, and their files deleted.
+func TestPurgeAbandonedImports(t *testing.T) {
+	t.Parallel()
+	d := dbtest.SQLite(t)
+	f := newFixture(t, d)
+	ctx := context.Background()
+	v, err := f.imports.Receive(ctx, f.scope(f.uk), f.staff(), "a.csv", FormatCSV, strings.NewReader(readSample(t)))
+	require.NoError(t, err)
+	old := testNow.Add(-25 * time.Hour)
+	require.NoError(t, d.Gorm.Model(&Import{}).Where("id = ?", v.ID).Updates(map[string]any{"status": ImportReceiving, "updated_at": old}).Error)
+	running := Import{FinancierID: f.uk, ActorKind: "system", Source: SourceCLI, Format: FormatCSV, Status: ImportRunning, UpdatedAt: old, CreatedAt: old}
+	require.NoError(t, d.Gorm.Create(&running).Error)
+	fresh := Import{FinancierID: f.uk, ActorKind: "system", Source: SourceCLI, Format: FormatCSV, Status: ImportRunning, UpdatedAt: testNow, CreatedAt: testNow}
+	require.NoError(t, d.Gorm.Create(&fresh).Error)
+
+	n, err := f.imports.PurgeAbandoned(ctx)
+	require.NoError(t, err)
+	require.Equal(t, 2, n)
+	for id, want := range map[int64]string{v.ID: "The upload broke off", running.ID: "The import stopped before it finished", fresh.ID: ""} {
+		st, err := f.imports.Status(ctx, f.scope(f.uk), id)
+		require.NoError(t, err)
+		if want == "" {
+			require.Equal(t, ImportRunning, st.Status)
+			continue
+		}
+		require.Equal(t, ImportFailed, st.Status)
+		require.Contains(t, st.Refusal.Message, want)
+	}
+	var chunks int64
+	require.NoError(t, d.Gorm.Model(&importChunk{}).Count(&chunks).Error)
+	require.Zero(t, chunks)
 }

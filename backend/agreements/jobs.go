@@ -114,6 +114,7 @@ type importWorker struct {
 	w *Workers
 }
 
+// Work applies the upload; a retry resumes after the last committed batch.
 func (k *importWorker) Work(ctx context.Context, job *river.Job[ImportArgs]) error {
 	return k.w.Imports.Run(ctx, job.Args.ImportID, job.Attempt >= job.MaxAttempts)
 }
@@ -126,6 +127,7 @@ type purgeImportsWorker struct {
 	w *Workers
 }
 
+// Work purges abandoned imports.
 func (k *purgeImportsWorker) Work(ctx context.Context, _ *river.Job[PurgeImportsArgs]) error {
 	_, err := k.w.Imports.PurgeAbandoned(ctx)
 	return err
@@ -136,6 +138,7 @@ type refreshEquityWorker struct {
 	w *Workers
 }
 
+// Work refreshes the financier's (or the named agreements') equity.
 func (k *refreshEquityWorker) Work(ctx context.Context, job *river.Job[RefreshEquityArgs]) error {
 	_, err := k.w.Equity.Refresh(ctx, tenant.Scope{FinancierID: job.Args.FinancierID}, job.Args.AgreementIDs...)
 	return err
@@ -149,6 +152,7 @@ type refreshAllEquityWorker struct {
 	w *Workers
 }
 
+// Work enqueues an equity refresh for every financier with agreements.
 func (k *refreshAllEquityWorker) Work(ctx context.Context, _ *river.Job[RefreshAllEquityArgs]) error {
 	ids, err := k.w.Equity.financierIDs(ctx)
 	if err != nil {

@@ -29,14 +29,15 @@ import (
 
 // App is a wired Keyturn node.
 type App struct {
-	Config *config.Config
-	Log    *slog.Logger
-	DB     *db.DB
-	KV     kv.Store
-	Jobs   *jobs.Client
-	Auth   *auth.Service
-	Fiber  *fiber.App
-	Now    func() time.Time
+	Config  *config.Config
+	Log     *slog.Logger
+	DB      *db.DB
+	KV      kv.Store
+	Jobs    *jobs.Client
+	Auth    *auth.Service
+	Imports *agreements.Imports
+	Fiber   *fiber.App
+	Now     func() time.Time
 
 	routes []httpx.Route
 }
@@ -112,13 +113,21 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 		Audit: privacy.Audit{Now: now}, Now: now, Log: log,
 		Config: campaigns.Config{MediaHosts: cfg.CampaignMediaHosts, SyncInterval: cfg.CampaignSyncInterval}}
 
+	a.Imports = &agreements.Imports{DB: database, KV: a.KV, Financiers: dir, Dealers: dir,
+		Audit: privacy.Audit{Now: now}, Now: now, Log: log}
+	equity := &agreements.Equity{DB: database, Financiers: dir, Now: now}
+
 	workers := river.NewWorkers()
 	(&auth.Workers{Service: a.Auth, Mail: sender}).Register(workers)
 	camp.Register(workers)
+	(&agreements.Workers{Imports: a.Imports, Equity: equity}).Register(workers)
 	jcfg := jobs.Config{Workers: workers, Logger: log, RunWorkers: opt.RunWorkers, FetchPollInterval: opt.JobPoll}
 	if opt.RunWorkers {
-		jcfg.Periodic = append(auth.Periodic(), camp.Periodic()...)
+		jcfg.Periodic = concat(auth.Periodic(), camp.Periodic(), agreements.Periodic())
 		jcfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 10}, "mail": {MaxWorkers: 4}}
+		for name, q := range agreements.Queues() {
+			jcfg.Queues[name] = q
+		}
 	}
 	a.Jobs, err = jobs.New(database, jcfg)
 	if err != nil {
@@ -126,6 +135,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 	}
 	a.Auth.Jobs = a.Jobs
 	camp.Jobs = a.Jobs
+	a.Imports.Jobs = a.Jobs
 
 	agreementsHTTP := &agreements.HTTP{Service: &agreements.Service{Store: agreementStore, Financiers: dir, Now: now}}
 	a.routes = concat(
@@ -135,14 +145,16 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 			Audit: auditor{audit: privacy.Audit{Now: now}}, Now: now}}).Routes(),
 		financeRoutes(),
 		(&campaigns.HTTP{Service: camp}).Routes(),
+		(&agreements.ImportsHTTP{Imports: a.Imports}).Routes(),
+		(&privacy.AuditHTTP{DB: database.Gorm, Names: dir}).Routes(),
 	)
 	a.Fiber = a.newFiber()
 	ok = true
 	return a, nil
 }
 
-func concat(tables ...[]httpx.Route) []httpx.Route {
-	var all []httpx.Route
+func concat[T any](tables ...[]T) []T {
+	var all []T
 	for _, t := range tables {
 		all = append(all, t...)
 	}

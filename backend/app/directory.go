@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/keyturn/keyturn/backend/agreements"
 	"github.com/keyturn/keyturn/backend/auth"
@@ -98,4 +99,37 @@ func (a auditor) Record(ctx context.Context, tx *gorm.DB, e auth.AuditEvent) err
 func (a auditor) RecordStaff(ctx context.Context, tx *gorm.DB, financierID, actorID int64, action, objectType, objectID string, fields []string, ip, requestID string) error {
 	return a.audit.Append(ctx, tx, privacy.Entry{FinancierID: &financierID, ActorKind: auth.KindStaff, ActorID: &actorID,
 		Action: action, ObjectType: objectType, ObjectID: objectID, Fields: fields, IP: ip, RequestID: requestID})
+}
+
+// DealerCodes implements agreements.DealerCodes: the codes of the showrooms
+// in a financier's network, with their location ids.
+func (d directory) DealerCodes(ctx context.Context, financierID int64) (map[string]int64, error) {
+	var rows []struct {
+		Code string
+		ID   int64
+	}
+	err := d.tenants.DB.WithContext(ctx).Table("dealer_locations").Select("dealer_locations.code, dealer_locations.id").
+		Joins("JOIN financier_dealers fd ON fd.dealer_location_id = dealer_locations.id").
+		Where("fd.financier_id = ?", financierID).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("app: dealer codes: %w", err)
+	}
+	out := make(map[string]int64, len(rows))
+	for _, r := range rows {
+		out[r.Code] = r.ID
+	}
+	return out, nil
+}
+
+// StaffNames implements privacy.StaffNames for the audit log's actor column.
+func (d directory) StaffNames(ctx context.Context, ids []int64) (map[int64]string, error) {
+	var us []auth.StaffUser
+	if err := d.tenants.DB.WithContext(ctx).Select("id, name").Where("id IN ?", ids).Find(&us).Error; err != nil {
+		return nil, fmt.Errorf("app: staff names: %w", err)
+	}
+	out := make(map[int64]string, len(us))
+	for _, u := range us {
+		out[u.ID] = u.Name
+	}
+	return out, nil
 }

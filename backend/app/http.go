@@ -53,11 +53,14 @@ const (
 
 func (a *App) newFiber() *fiber.App {
 	cfg := fiber.Config{
-		AppName:               "keyturn",
-		BodyLimit:             BodyLimit,
-		StreamRequestBody:     true,
-		ErrorHandler:          httpx.ErrorHandler(a.Log),
-		DisableStartupMessage: true,
+		AppName:           "keyturn",
+		BodyLimit:         BodyLimit,
+		StreamRequestBody: true,
+		// Upload routes read multipart bodies as a stream, storing the file
+		// as it arrives; fasthttp must not parse (and spill) them first.
+		DisablePreParseMultipartForm: true,
+		ErrorHandler:                 httpx.ErrorHandler(a.Log),
+		DisableStartupMessage:        true,
 		// Request values are reused by fasthttp after the handler returns;
 		// Immutable copies them so nothing that outlives a handler (jobs,
 		// logs, caches) sees another request's bytes (RULES S11).

@@ -13,14 +13,12 @@ import (
 	"path/filepath"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/keyturn/keyturn/backend/agreements"
 	"github.com/keyturn/keyturn/backend/app"
 	"github.com/keyturn/keyturn/backend/config"
 	"github.com/keyturn/keyturn/backend/platform/db"
 	"github.com/keyturn/keyturn/backend/platform/tenant"
-	"github.com/keyturn/keyturn/backend/privacy"
 	"github.com/keyturn/keyturn/backend/tenants"
 )
 
@@ -107,9 +105,8 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "keyturn import:", err)
 		return 1
 	}
-	imports := &agreements.Imports{DB: a.DB, Jobs: a.Jobs, KV: a.KV, Financiers: cliFinanciers{ts},
-		Dealers: cliDealers{&tenants.Network{DB: a.DB, Store: ts, Now: time.Now}}, Audit: privacy.Audit{Now: time.Now},
-		Now: time.Now, Log: log}
+	// The app's importer: the same one the API's jobs run.
+	imports := a.Imports
 	sc := tenant.Scope{FinancierID: fin.ID}
 	view, err := imports.ImportFile(ctx, sc, agreements.Actor{Kind: "system"}, filepath.Base(path), *format, f)
 	var ref *agreements.Refusal
@@ -203,38 +200,4 @@ func writeJSONLine(w io.Writer, v any) {
 		return
 	}
 	_, _ = w.Write(append(b, '\n'))
-}
-
-// cliFinanciers gives the importer a financier's card straight from the
-// tenants store (the app's wiring does the same for the API).
-type cliFinanciers struct{ s tenants.Store }
-
-func (c cliFinanciers) Card(ctx context.Context, id int64) (agreements.FinancierCard, error) {
-	f, err := c.s.Financier(ctx, id)
-	if err != nil {
-		return agreements.FinancierCard{}, err
-	}
-	return agreements.FinancierCard{Slug: f.Slug, Name: f.TradingName, Market: f.Market, Currency: f.Currency,
-		BrandColour: f.BrandColour, LogoURL: f.LogoURL, SupportPhone: f.SupportPhone, SupportEmail: f.SupportEmail, TimeZone: f.TimeZone}, nil
-}
-
-func (c cliFinanciers) NetworkSize(ctx context.Context, id int64) (int64, error) {
-	return c.s.NetworkSize(ctx, id)
-}
-
-// cliDealers maps the financier's dealer network's codes to location ids.
-type cliDealers struct{ n *tenants.Network }
-
-func (c cliDealers) DealerCodes(ctx context.Context, financierID int64) (map[string]int64, error) {
-	groups, err := c.n.List(ctx, tenant.Scope{FinancierID: financierID})
-	if err != nil {
-		return nil, err
-	}
-	out := map[string]int64{}
-	for _, g := range groups {
-		for _, l := range g.Locations {
-			out[l.Code] = l.ID
-		}
-	}
-	return out, nil
 }

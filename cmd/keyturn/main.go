@@ -33,6 +33,9 @@ Commands:
   seed-demo   load the demo data (safe to run again)
   invite      print a customer's sign-in link:
                 keyturn invite --financier SLUG --customer REF
+  import      load an agreements file: keyturn import FILE --financier SLUG [--json]
+  gen-agreements
+              write a realistic agreements CSV: keyturn gen-agreements --rows N [--seed S]
   finance     price and check finance: keyturn finance apr|quote|check|settle|compare [--in FILE]
   vapid-keys  print a new Web Push (VAPID) key pair
   version     print the version
@@ -65,6 +68,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runVAPIDKeys(stdout, stderr)
 	case "finance":
 		return runFinance(rest, stdin, stdout, stderr)
+	case "import":
+		return runImport(rest, stdout, stderr)
+	case "gen-agreements":
+		return runGenAgreements(rest, stdout, stderr)
 	case "serve", "worker", "migrate", "seed-demo", "invite":
 		return runWithApp(cmd, rest, stdout, stderr)
 	}

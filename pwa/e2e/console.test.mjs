@@ -109,10 +109,16 @@ async function checkProminence(page, scope) {
 }
 const fixture = (name) => join(here, 'fixtures', name);
 
+/** navItems lists the console's main nav as the person sees it. */
+function navItems(page) {
+  return page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents();
+}
+
 /** screen runs the checks every new console screen must pass, and takes its screenshots. */
 async function screen(page, label, name) {
   await axe(page, label);
   await helpIsConsistent(page, label);
+  await focusNeverHidden(page, label);
   await reflows(page, label);
   await shot(page, name);
   await page.setViewportSize(DESKTOP);
@@ -131,6 +137,9 @@ describe('Financier console in chromium', { timeout: 900_000 }, () => {
     const page = await b.context.newPage();
     return { page, problems: watch(page) };
   }
+
+  let admin;
+  let approver;
 
   /** theMarketer is the demo marketer, signed in once (the demo link works once) for the tests that follow one another. */
   let marketerPerson;
@@ -153,15 +162,16 @@ describe('Financier console in chromium', { timeout: 900_000 }, () => {
   });
 
   it('lets the administrator keep the dealer network', async () => {
-    const { page, problems } = await person();
+    admin = await person();
+    const { page, problems } = admin;
     await signInByReset(page, server, 'admin@demo.keyturn.test');
+    assert.deepEqual(await navItems(page), ['Overview', 'Load agreements', 'Campaigns', 'Dealer network', 'Audit log', 'Team', 'Security']);
     await nav(page, 'Dealer network');
     await h1(page, 'Dealer network');
     await page.getByRole('heading', { level: 3, name: /Kestrel Motor Group/ }).waitFor();
     const before = await page.locator('article.kt-showroom').count();
     assert.ok(before >= 15, `the demo network has fifteen showrooms, saw ${before}`);
     await screen(page, 'dealer network', 'financier-network');
-    await focusNeverHidden(page, 'dealer network');
 
     // The template comes through the API client (it needs the token).
     const [template] = await Promise.all([
@@ -225,6 +235,7 @@ describe('Financier console in chromium', { timeout: 900_000 }, () => {
 
   it('imports the sample agreements with a live progress bar and a report by line', async () => {
     const { page, problems } = await theMarketer();
+    assert.deepEqual(await navItems(page), ['Overview', 'Load agreements', 'Campaigns', 'Dealer network', 'Security']);
     await nav(page, 'Load agreements');
     await h1(page, 'Load agreements');
     await screen(page, 'imports', 'financier-imports');
@@ -289,9 +300,17 @@ describe('Financier console in chromium', { timeout: 900_000 }, () => {
     assert.equal(await stat('Updated'), 0);
     assert.equal(await stat('Unchanged'), dataRows - rows.length);
 
-    // Both loads are listed; each report has its own page.
+    // A file that is not an agreements file is refused as a whole, with the reason by the picker.
+    await page.getByLabel('Agreements file').setInputFiles(fixture('network.csv'));
+    await page.getByRole('button', { name: 'Load the file' }).click();
+    await page.locator('.kt-drop__error').getByText(/The header row is not the agreements template's.*Nothing was changed\./).waitFor();
+    await axe(page, 'import refused');
+    await shot(page, 'financier-import-refused');
+
+    // The three loads are listed; each report has its own page.
     const past = page.getByRole('table', { name: 'Past loads, newest first' });
-    await past.locator('tbody tr').nth(1).waitFor();
+    await past.locator('tbody tr').nth(2).waitFor();
+    await past.locator('tbody tr').first().getByText('Refused').waitFor();
     await past.getByRole('link', { name: 'agreements.sample.csv' }).first().click();
     await h1(page, 'Load of agreements.sample.csv');
     await page.getByRole('table', { name: /^Rejected rows/ }).waitFor();
@@ -460,10 +479,11 @@ describe('Financier console in chromium', { timeout: 900_000 }, () => {
     assert.equal(await page.getByRole('button', { name: 'Approve the campaign' }).count(), 0);
 
     // The approver checks the list and approves.
-    const approver = await person();
+    approver = await person();
     const ap = approver.page;
     await ap.goto(server.links['compliance approver'].url);
     await ap.getByText('Signed in as').waitFor();
+    assert.deepEqual(await navItems(ap), ['Overview', 'Campaigns', 'Dealer network', 'Audit log', 'Security']);
     await nav(ap, 'Campaigns');
     await ap.getByRole('link', { name: CAMPAIGN }).click();
     await h1(ap, CAMPAIGN);
@@ -517,6 +537,70 @@ describe('Financier console in chromium', { timeout: 900_000 }, () => {
     await page.getByRole('button', { name: 'Launch again' }).click();
     await page.getByText('The campaign is live again.').waitFor();
     assert.deepEqual(marketer.problems, []);
+  });
+
+  it('shows each step in the audit log, filtered and exported', async () => {
+    assert.ok(admin && approver && campaignID, 'the journey above ran');
+    const { page, problems } = admin;
+    await nav(page, 'Audit log');
+    await h1(page, 'Audit log');
+    await page.getByRole('table', { name: 'Audit log entries, newest first' }).waitFor();
+    await screen(page, 'audit log', 'financier-audit');
+
+    // This campaign's trail, oldest step last.
+    await page.getByLabel('What', { exact: true }).selectOption('campaign.*');
+    await page.getByLabel('On', { exact: true }).selectOption('campaign');
+    await page.getByLabel('Its number (optional)').fill(campaignID);
+    await page.getByRole('button', { name: 'Show entries' }).click();
+    await page.waitForURL(/\/financier\/audit\?action=campaign\.\*&object_type=campaign&object_id=\d+/);
+    const table = page.getByRole('table', { name: 'Audit log entries, newest first' });
+    await table.locator('tbody tr').first().waitFor();
+    const actions = await table.locator('.kt-audit__code').allTextContents();
+    for (const want of [
+      'campaign.created',
+      'campaign.updated',
+      'campaign.offer_added',
+      'campaign.journey_updated',
+      'campaign.submitted',
+      'campaign.rejected',
+      'campaign.approved',
+      'campaign.launched',
+      'campaign.paused',
+    ]) {
+      assert.ok(actions.includes(want), `${want} is in the trail: ${actions}`);
+    }
+    assert.equal(actions.at(-1), 'campaign.created', 'newest first, so the creation is last');
+    // The approval records the approver and each offer's representative APR and basis (RULES C5).
+    const approved = table.locator('tr', { has: page.getByText('campaign.approved', { exact: true }) });
+    await approved.getByText(/^approver_id: – → \d+$/).waitFor();
+    assert.equal(await approved.getByText(/representative_apr: – → apr: 6\.9; basis\.share_percent: 51; basis\.source: /).count(), 1);
+    await screen(page, 'audit log filtered', 'financier-audit-campaign');
+
+    // The same filters as CSV, every cell safe to open in a spreadsheet.
+    const [csv] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download these entries (CSV)' }).click(),
+    ]);
+    assert.equal(csv.suggestedFilename(), 'audit-log.csv');
+    const lines = readFileSync(await csv.path(), 'utf8').trim().split('\n');
+    assert.match(lines[0], /^at,actor_kind,actor_id,actor_name,action,object_type,object_id,fields,changes,ip,request_id/);
+    assert.equal(lines.length - 1, actions.length, 'the export has the rows the page shows');
+
+    // The loads of the sample file.
+    await page.getByRole('link', { name: 'Clear the filters' }).click();
+    await page.getByLabel('What', { exact: true }).selectOption('agreements.*');
+    await page.getByRole('button', { name: 'Show entries' }).click();
+    await table.getByText('Agreements file loaded').nth(1).waitFor();
+
+    // The approver reads the log too; the marketer has no link to it.
+    await nav(approver.page, 'Audit log');
+    await h1(approver.page, 'Audit log');
+    await approver.page.getByRole('table', { name: 'Audit log entries, newest first' }).waitFor();
+    const marketer = await theMarketer();
+    assert.equal(await marketer.page.getByRole('link', { name: 'Audit log' }).count(), 0);
+    await marketer.page.goto(`${server.baseURL}/financier/audit`);
+    await h1(marketer.page, 'Page not found');
+    assert.deepEqual(problems, []);
   });
 
   it('shows a demo-ie marketer none of the demo financier’s campaigns or loads', async () => {

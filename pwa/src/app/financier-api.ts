@@ -103,6 +103,15 @@ export class FinancierApi {
     return this.api.upload('POST', '/imports', form);
   }
 
+  // The audit log.
+
+  /** audit reads one page of the log, newest first; pass next_cursor for the page after. */
+  audit(q: AuditQuery, cursor?: string | null, limit = 50): Promise<{ entries: AuditEntry[]; next_cursor: string | null }> {
+    const extra: Record<string, string> = { limit: String(limit) };
+    if (cursor) extra.cursor = cursor;
+    return this.api.request('GET', `/audit${auditQueryString(q, extra)}`);
+  }
+
   // Campaigns.
 
   campaigns(): Promise<{ campaigns: CampaignSummary[] }> {
@@ -121,9 +130,9 @@ export class FinancierApi {
     return this.api.request('PUT', `/campaigns/${id}`, input);
   }
 
-  /** previewAudience counts draft rules: the live count, exclusions and a sample of 20. */
-  previewAudience(audience: Audience): Promise<AudiencePreview> {
-    return this.api.request('POST', '/campaigns/audience/preview', { audience });
+  /** previewAudience counts draft rules: the live count and a sample of 20, and with exclusions what each exclusion removed. */
+  previewAudience(audience: Audience, exclusions = false): Promise<AudiencePreview> {
+    return this.api.request('POST', '/campaigns/audience/preview', { audience, exclusions });
   }
 
   /** savedAudience counts a saved campaign's rules. */
@@ -437,11 +446,15 @@ export interface SampleCustomer {
   dealer_name: string;
 }
 
-/** AudiencePreview is the live count, what each exclusion removed, and a sample. */
+/**
+ * AudiencePreview is the live count and a sample; with exclusions asked for
+ * (a second scan), also how many the rules matched and what each exclusion
+ * removed.
+ */
 export interface AudiencePreview {
   count: number;
-  matched_by_rules: number;
-  exclusions: ExclusionCount[];
+  matched_by_rules?: number;
+  exclusions?: ExclusionCount[];
   sample: SampleCustomer[];
 }
 
@@ -567,3 +580,46 @@ export type ProgressEvent = Omit<ImportView, 'rejected' | 'warnings' | 'file_nam
 
 /** IMPORT_TEMPLATE is the agreements template's path under /api/v1. */
 export const IMPORT_TEMPLATE = '/imports/template.csv';
+
+// The audit log (backend/privacy/audit_http.go).
+
+/** AuditEntry is one entry of the audit log: who did what to which object, from where. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor_kind: string;
+  actor_id: number | null;
+  actor_name?: string;
+  action: string;
+  object_type: string;
+  object_id: string;
+  /** Names of the fields changed, personal ones included by name only. */
+  fields: string[];
+  /** Before and after of non-personal fields: {"status": ["draft", "submitted"]}. */
+  changes?: Record<string, [unknown, unknown]>;
+  ip: string;
+  request_id: string;
+}
+
+/** AuditQuery filters the audit log; every field is optional. */
+export interface AuditQuery {
+  action?: string;
+  object_type?: string;
+  object_id?: string;
+  actor_kind?: string;
+  actor_id?: string;
+  /** A date (2026-11-23, the whole day) or a time. */
+  from?: string;
+  to?: string;
+}
+
+/** auditQueryString writes the filters that are set as a query string ("" when none). */
+export function auditQueryString(q: AuditQuery, extra: Record<string, string> = {}): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...q, ...extra })) if (v && String(v).trim()) p.set(k, String(v).trim());
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+/** AUDIT_EXPORT is the audit log's CSV export under /api/v1 (add the same filters). */
+export const AUDIT_EXPORT = '/audit.csv';

@@ -7,7 +7,8 @@ import { registerServiceWorker } from '../app/register-sw';
 import { createRouter } from '../app/router';
 import { Console } from '../staff/Console';
 import type { ConsoleConfig } from '../staff/store';
-import { canImport, isAdmin } from './access';
+import { canImport, canSeeAudit, isAdmin } from './access';
+import { Audit } from './pages/Audit';
 import { Campaigns } from './pages/Campaigns';
 import { Home } from './pages/Home';
 import { Imports } from './pages/Imports';
@@ -27,6 +28,7 @@ const config: ConsoleConfig = {
     ...(canImport(subject) ? [{ to: 'imports', label: 'Load agreements' }] : []),
     { to: 'campaigns', label: 'Campaigns' },
     { to: 'network', label: 'Dealer network' },
+    ...(canSeeAudit(subject) ? [{ to: 'audit', label: 'Audit log' }] : []),
     ...(isAdmin(subject) ? [{ to: 'team', label: 'Team' }] : []),
     { to: 'security', label: 'Security' },
   ],
@@ -37,6 +39,7 @@ const pages = {
   imports: { component: Imports, allowed: canImport },
   campaigns: { component: Campaigns },
   network: { component: Network },
+  audit: { component: Audit, allowed: canSeeAudit },
   team: { component: Team, allowed: isAdmin },
 };
 

@@ -10,7 +10,7 @@ import { formatDate, formatDateTime, formatMoney } from '../../app/format';
 import { describeError } from '../../app/messages';
 import { param } from '../../app/query';
 import { Frame } from '../../staff/Frame';
-import { canEditCampaigns, canPause } from '../access';
+import { canEditCampaigns, canPause, canSeeAudit } from '../access';
 import { describeAudience } from '../campaign/audience-form';
 import { editable, editNote, STATUS_LABEL, STATUS_TONE, tabOf, type CampaignTab } from '../campaign/status';
 import { ApprovalPanel, problemText } from '../components/ApprovalPanel';
@@ -178,9 +178,12 @@ function Overview({ campaign: c, currency, onChange }: { campaign: CampaignView;
           </>
         )}
         {c.status === 'submitted' && (
-          <p>
-            Waiting for a compliance approver. <AppLink to={`campaigns?id=${c.id}&tab=approval`}>See the approval checklist</AppLink>.
-          </p>
+          <>
+            <p>Waiting for a compliance approver.</p>
+            <p class="kt-links">
+              <AppLink to={`campaigns?id=${c.id}&tab=approval`}>See the approval checklist</AppLink>
+            </p>
+          </>
         )}
         {c.status === 'approved' && (
           <>
@@ -233,9 +236,16 @@ function Overview({ campaign: c, currency, onChange }: { campaign: CampaignView;
             <li key={r}>{r}</li>
           ))}
         </ul>
-        <AppLink to={`campaigns?id=${c.id}&tab=audience`}>Audience and live count</AppLink>
+        <p class="kt-links">
+          <AppLink to={`campaigns?id=${c.id}&tab=audience`}>Audience and live count</AppLink>
+        </p>
       </section>
       {launched && <Enrolments campaignID={c.id} total={c.enrolled ?? 0} />}
+      {canSeeAudit(subject) && (
+        <p class="kt-links">
+          <AppLink to={`audit?object_type=campaign&object_id=${c.id}`}>This campaign’s audit trail</AppLink>
+        </p>
+      )}
       {builder && editable(c.status) && (
         <section class="kt-card kt-section" aria-labelledby="settings-heading">
           <h2 id="settings-heading">Settings</h2>

@@ -145,7 +145,8 @@ function Upload({ onFinished }: { onFinished: () => void }) {
       setPhase('idle');
       if (err instanceof ApiError && (err.is('validation') || err.is('payload-too-large') || err.is('unsupported-media-type'))) {
         const column = err.errors[0]?.field;
-        setError(`${err.detail || describeError(err)}${column && column !== 'file' ? ` (column ${column})` : ''} Nothing was changed.`);
+        const named = column && !['file', 'header'].includes(column) ? ` (column ${column})` : '';
+        setError(`${err.detail || describeError(err)}${named} Nothing was changed.`);
         if (typeof err.body.import_id === 'number') onFinished();
       } else {
         setFailure(describeError(err));

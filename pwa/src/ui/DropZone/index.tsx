@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { fieldIds } from '../Field/ids';
 import './DropZone.css';
 
@@ -30,6 +30,11 @@ export function formatBytes(n: number): string {
 export function DropZone({ id, label, hint, error, accept, file, onFile }: DropZoneProps) {
   const [over, setOver] = useState(false);
   const input = useRef<HTMLInputElement>(null);
+  // A new error (a refused file) takes focus to the picker, whose
+  // description then reads the error out.
+  useEffect(() => {
+    if (error) input.current?.focus();
+  }, [error]);
   const ids = fieldIds(id, Boolean(hint), Boolean(error));
   const cls = `kt-drop${over ? ' kt-drop--over' : ''}${error ? ' kt-drop--invalid' : ''}`;
   return (

@@ -8,7 +8,7 @@ import type { AudiencePreview, CampaignView, DealerGroupDetail, Explanation } fr
 import { ApiError } from '../../../app/errors';
 import { describeError } from '../../../app/messages';
 import { audienceKey, audienceOf, formOf, type AudienceField, type AudienceForm } from '../../campaign/audience-form';
-import { useLive } from '../../campaign/live';
+import { useLive, type LiveState } from '../../campaign/live';
 import { shortDate, monthsLeft } from '../../format';
 import { fin } from '../../state';
 import './AudienceBuilder.css';
@@ -46,7 +46,10 @@ export function AudienceBuilder({
   const [saved, setSaved] = useState<string>();
   const { audience, errors } = useMemo(() => audienceOf(form), [form]);
   const key = Object.keys(errors).length > 0 ? null : audienceKey(audience);
+  // The count and sample follow the rules closely; what each exclusion
+  // removed takes the server a second scan, so it follows a little later.
   const live = useLive(key, () => fin.previewAudience(audience));
+  const waterfall = useLive(key, () => fin.previewAudience(audience, true), 1200);
   const dirty = key !== null && key !== audienceKey(campaign.audience);
 
   const set = <K extends keyof AudienceForm>(k: K) => (v: AudienceForm[K]) => {
@@ -191,7 +194,7 @@ export function AudienceBuilder({
           </Button>
         )}
       </form>
-      <AudiencePanel state={live} invalid={key === null} />
+      <AudiencePanel state={live} waterfall={waterfall} invalid={key === null} />
       <Explain campaign={campaign} />
       <Sample preview={live.value} />
     </div>
@@ -199,8 +202,9 @@ export function AudienceBuilder({
 }
 
 /** AudiencePanel is the live count and what each exclusion removed. */
-function AudiencePanel({ state, invalid }: { state: { value: AudiencePreview | null; error: unknown; busy: boolean }; invalid: boolean }) {
+function AudiencePanel({ state, waterfall, invalid }: { state: LiveState<AudiencePreview>; waterfall: LiveState<AudiencePreview>; invalid: boolean }) {
   const p = state.value;
+  const w = waterfall.value;
   return (
     <section class="kt-card kt-audience__live" aria-labelledby="aud-live-heading">
       <h3 id="aud-live-heading">Who matches now</h3>
@@ -208,17 +212,12 @@ function AudiencePanel({ state, invalid }: { state: { value: AudiencePreview | n
         {p ? `${count.format(p.count)} ${p.count === 1 ? 'customer' : 'customers'}` : '…'}
       </p>
       <p class="kt-muted" role="status">
-        {invalid
-          ? 'Fix the rules marked in the form to see the count.'
-          : state.busy
-            ? 'Counting…'
-            : p
-              ? `${count.format(p.matched_by_rules)} match the rules before anyone is left out.`
-              : ''}
+        {invalid ? 'Fix the rules marked in the form to see the count.' : state.busy ? 'Counting…' : ''}
       </p>
       {state.error !== null && state.error !== undefined && <Notice tone="error">{describeError(state.error)}</Notice>}
-      {p && (
-        <>
+      {w?.exclusions && w.matched_by_rules !== undefined && (
+        <div class={waterfall.busy ? 'kt-audience__stale' : undefined}>
+          <p>{count.format(w.matched_by_rules)} match the rules before anyone is left out.</p>
           <div class="kt-table-wrap" role="region" aria-labelledby="aud-excl-caption" tabIndex={0}>
             <table class="kt-table">
               <caption id="aud-excl-caption" class="kt-caption">
@@ -233,7 +232,7 @@ function AudiencePanel({ state, invalid }: { state: { value: AudiencePreview | n
                 </tr>
               </thead>
               <tbody>
-                {p.exclusions.map((x) => (
+                {w.exclusions.map((x) => (
                   <tr key={x.exclusion}>
                     <td>
                       {x.label}
@@ -245,7 +244,10 @@ function AudiencePanel({ state, invalid }: { state: { value: AudiencePreview | n
               </tbody>
             </table>
           </div>
-        </>
+        </div>
+      )}
+      {waterfall.error !== null && waterfall.error !== undefined && !state.error && (
+        <Notice tone="error">{describeError(waterfall.error)}</Notice>
       )}
     </section>
   );
