@@ -9,14 +9,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/keyturn/keyturn/backend/agreements"
 	"github.com/keyturn/keyturn/backend/app"
-	"github.com/keyturn/keyturn/backend/config"
 	"github.com/keyturn/keyturn/backend/platform/db"
 	"github.com/keyturn/keyturn/backend/platform/tenant"
 	"github.com/keyturn/keyturn/backend/tenants"
@@ -80,20 +77,11 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	}
 	defer f.Close()
 
-	cfg, err := config.Load(*cfgPath, os.Getenv)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 2
+	ctx, a, done, code := openApp(*cfgPath, stderr, app.Options{})
+	if code != 0 {
+		return code
 	}
-	log := newLogger(cfg.LogLevel, stderr)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	a, err := app.New(ctx, cfg, log, app.Options{})
-	if err != nil {
-		fmt.Fprintln(stderr, "keyturn:", err)
-		return 1
-	}
-	defer a.Close()
+	defer done()
 
 	ts := tenants.Store{DB: a.DB.Gorm}
 	fin, err := ts.FinancierBySlug(ctx, *slug)

@@ -92,22 +92,12 @@ func runWithApp(cmd string, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "keyturn invite: both --financier SLUG and --customer REF are required")
 		return 2
 	}
-	cfg, err := config.Load(*cfgPath, os.Getenv)
-	if err != nil {
-		fmt.Fprintln(stderr, err)
-		return 2
+	ctx, a, done, code := openApp(*cfgPath, stderr, app.Options{RunWorkers: cmd == "serve" || cmd == "worker"})
+	if code != 0 {
+		return code
 	}
-	log := newLogger(cfg.LogLevel, stderr)
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
-	a, err := app.New(ctx, cfg, log, app.Options{RunWorkers: cmd == "serve" || cmd == "worker"})
-	if err != nil {
-		fmt.Fprintln(stderr, "keyturn:", err)
-		return 1
-	}
-	defer a.Close()
+	defer done()
+	cfg, log := a.Config, a.Log
 
 	switch cmd {
 	case "migrate":
@@ -143,7 +133,7 @@ func runWithApp(cmd string, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	err = a.Serve(ctx, func(addr string) {
+	err := a.Serve(ctx, func(addr string) {
 		fmt.Fprintf(stdout, "Keyturn is serving on %s\n", cfg.BaseURL)
 		if cfg.Demo {
 			if err := a.PrintDemoLinks(ctx, stdout); err != nil {
@@ -156,6 +146,26 @@ func runWithApp(cmd string, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// openApp loads the configuration and wires the app for one command. done
+// closes the app and stops listening for signals; a non-zero code means it
+// failed and said why on stderr.
+func openApp(cfgPath string, stderr io.Writer, opt app.Options) (context.Context, *app.App, func(), int) {
+	cfg, err := config.Load(cfgPath, os.Getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return nil, nil, nil, 2
+	}
+	log := newLogger(cfg.LogLevel, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	a, err := app.New(ctx, cfg, log, opt)
+	if err != nil {
+		stop()
+		fmt.Fprintln(stderr, "keyturn:", err)
+		return nil, nil, nil, 1
+	}
+	return ctx, a, func() { a.Close(); stop() }, 0
 }
 
 func newLogger(level string, w io.Writer) *slog.Logger {
