@@ -15,14 +15,12 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/cors"
 	"github.com/gofiber/fiber/v2/middleware/etag"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/keyturn/keyturn/backend/platform/httpx"
-	"github.com/keyturn/keyturn/backend/platform/kv"
 	"github.com/keyturn/keyturn/pwa"
 )
 
@@ -104,15 +102,7 @@ func (a *App) newFiber() *fiber.App {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 		return c.Next()
 	})
-	throttle := limiter.New(limiter.Config{
-		Max:          throttleMax,
-		Expiration:   throttleWindow,
-		Storage:      kv.FiberStorage(a.KV, "ratelimit:"),
-		KeyGenerator: func(c *fiber.Ctx) string { return c.IP() + "|" + c.Route().Path },
-		LimitReached: func(c *fiber.Ctx) error {
-			return httpx.KindRateLimited.New("Too many attempts. Please wait a minute and try again.")
-		},
-	})
+	throttle := a.throttle
 	for _, r := range a.routes {
 		handlers := []fiber.Handler{}
 		if r.Throttle {
@@ -132,6 +122,23 @@ func (a *App) newFiber() *fiber.App {
 	f.Use(etag.New())
 	f.Use(pwa.Handler())
 	return f
+}
+
+// throttle limits sign-in routes per client IP and route with a fixed-window
+// counter in kv. kv's Incr is atomic (INCR on Redis), so the limit holds
+// across nodes, which Fiber's limiter (read, change, write) does not.
+func (a *App) throttle(c *fiber.Ctx) error {
+	window := a.Now().Unix() / int64(throttleWindow/time.Second)
+	key := "ratelimit:" + c.Route().Path + "|" + c.IP() + "|" + strconv.FormatInt(window, 10)
+	n, err := a.KV.Incr(c.UserContext(), key, throttleWindow)
+	if err != nil {
+		return fmt.Errorf("app: throttle: %w", err)
+	}
+	if n > throttleMax {
+		c.Set(fiber.HeaderRetryAfter, strconv.FormatInt(int64(throttleWindow/time.Second), 10))
+		return httpx.KindRateLimited.New("Too many attempts. Please wait a minute and try again.")
+	}
+	return c.Next()
 }
 
 // refuseStreamedBody answers 413 for a body over BodyLimit (or of unknown,

@@ -119,4 +119,15 @@ func TestTwoNodes(t *testing.T) {
 	r = a.do(call{method: "PATCH", path: "/api/v1/staff/" + itoa(u.ID), token: admin, body: map[string]any{"disabled": true}})
 	require.Equal(t, 200, r.status, string(r.raw))
 	require.Equal(t, 401, b.do(call{method: "GET", path: "/api/v1/financier/overview", token: victim}).status)
+
+	// The sign-in limit is one count across nodes.
+	body := map[string]string{"token": "x"}
+	for i := 0; i < throttleMax; i++ {
+		node := a
+		if i%2 == 1 {
+			node = b
+		}
+		require.NotEqual(t, 429, node.do(call{method: "POST", path: "/api/v1/auth/customer/invite", body: body, remote: "192.0.2.20:4000"}).status)
+	}
+	require.Equal(t, 429, b.do(call{method: "POST", path: "/api/v1/auth/customer/invite", body: body, remote: "192.0.2.20:4000"}).status)
 }
