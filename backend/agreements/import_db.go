@@ -214,7 +214,7 @@ func (s *importDB) yield(ctx context.Context, held time.Duration) {
 	}
 }
 
-// rebind turns ? placeholders into PostgreSQL's $n.
+// rebind turns ? bind markers into PostgreSQL's $n.
 func rebind(q string) string {
 	var b strings.Builder
 	n := 0
@@ -230,7 +230,7 @@ func rebind(q string) string {
 	return b.String()
 }
 
-// in returns the condition "col is one of a list", with one placeholder
+// in returns the condition "col is one of a list", with one bind marker
 // for the list: = ANY(?) with an array on PostgreSQL, IN over json_each(?)
 // with a JSON array on SQLite. The statement's text then never depends on
 // the list's length, so it is prepared once per import.

@@ -22,7 +22,7 @@ type Store struct {
 
 func (s Store) with(tx *gorm.DB) Store { return Store{DB: tx} }
 
-// timeParam is a placeholder for a time in a SELECT list: PostgreSQL types
+// timeParam is a bind marker for a time in a SELECT list: PostgreSQL types
 // such a parameter as text unless told.
 func (s Store) timeParam() string {
 	if s.DB.Dialector.Name() == db.DialectPostgres {
