@@ -1,6 +1,40 @@
-import type { PartialInputHTMLAttributes, PartialSelectHTMLAttributes } from 'preact';
+import type { ComponentChildren, PartialInputHTMLAttributes, PartialSelectHTMLAttributes } from 'preact';
 import { fieldIds } from './ids';
 import './Field.css';
+
+/**
+ * FieldFrame is the shared frame of every labelled control: the label, the
+ * hint and the error message, whose ids (from fieldIds) the control names in
+ * aria-describedby. The control itself is the child.
+ */
+export function FieldFrame({ id, label, hint, error, children }: {
+  id: string;
+  label: string;
+  hint?: string | undefined;
+  error?: string | undefined;
+  children: ComponentChildren;
+}) {
+  const ids = fieldIds(id, Boolean(hint), Boolean(error));
+  return (
+    <div class={`kt-field${error ? ' kt-field--invalid' : ''}`}>
+      <label class="kt-field__label" for={id}>
+        {label}
+      </label>
+      {hint && (
+        <span class="kt-field__hint" id={ids.hint}>
+          {hint}
+        </span>
+      )}
+      {error && (
+        <span class="kt-field__error" id={ids.error}>
+          <span class="kt-visually-hidden">Error: </span>
+          {error}
+        </span>
+      )}
+      {children}
+    </div>
+  );
+}
 
 export interface FieldProps extends Omit<PartialInputHTMLAttributes<HTMLInputElement>, 'id' | 'class' | 'value' | 'onInput' | 'role' | 'type'> {
   id: string;
@@ -22,21 +56,7 @@ export interface FieldProps extends Omit<PartialInputHTMLAttributes<HTMLInputEle
 export function Field({ id, label, hint, error, value, onValue, short, type = 'text', ...rest }: FieldProps) {
   const ids = fieldIds(id, Boolean(hint), Boolean(error));
   return (
-    <div class={`kt-field${error ? ' kt-field--invalid' : ''}`}>
-      <label class="kt-field__label" for={id}>
-        {label}
-      </label>
-      {hint && (
-        <span class="kt-field__hint" id={ids.hint}>
-          {hint}
-        </span>
-      )}
-      {error && (
-        <span class="kt-field__error" id={ids.error}>
-          <span class="kt-visually-hidden">Error: </span>
-          {error}
-        </span>
-      )}
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
       <input
         {...rest}
         id={id}
@@ -50,7 +70,7 @@ export function Field({ id, label, hint, error, value, onValue, short, type = 't
         aria-describedby={ids.describedBy}
         onInput={(e) => onValue(e.currentTarget.value)}
       />
-    </div>
+    </FieldFrame>
   );
 }
 
@@ -67,16 +87,7 @@ export interface SelectProps extends Omit<PartialSelectHTMLAttributes<HTMLSelect
 export function Select({ id, label, value, options, onValue, error, ...rest }: SelectProps) {
   const ids = fieldIds(id, false, Boolean(error));
   return (
-    <div class={`kt-field${error ? ' kt-field--invalid' : ''}`}>
-      <label class="kt-field__label" for={id}>
-        {label}
-      </label>
-      {error && (
-        <span class="kt-field__error" id={ids.error}>
-          <span class="kt-visually-hidden">Error: </span>
-          {error}
-        </span>
-      )}
+    <FieldFrame id={id} label={label} error={error}>
       <select
         {...rest}
         id={id}
@@ -93,6 +104,6 @@ export function Select({ id, label, value, options, onValue, error, ...rest }: S
           </option>
         ))}
       </select>
-    </div>
+    </FieldFrame>
   );
 }

@@ -1,4 +1,5 @@
 import type { TextareaHTMLAttributes } from 'preact';
+import { FieldFrame } from '../Field';
 import { fieldIds } from '../Field/ids';
 import '../Field/Field.css';
 import './TextArea.css';
@@ -22,21 +23,7 @@ export function TextArea({ id, label, hint, error, value, onValue, maxChars, row
   const over = maxChars !== undefined && [...value].length > maxChars;
   const describedBy = [ids.describedBy, maxChars !== undefined ? countId : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`kt-field${error ? ' kt-field--invalid' : ''}`}>
-      <label class="kt-field__label" for={id}>
-        {label}
-      </label>
-      {hint && (
-        <span class="kt-field__hint" id={ids.hint}>
-          {hint}
-        </span>
-      )}
-      {error && (
-        <span class="kt-field__error" id={ids.error}>
-          <span class="kt-visually-hidden">Error: </span>
-          {error}
-        </span>
-      )}
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
       <textarea
         {...rest}
         id={id}
@@ -55,6 +42,6 @@ export function TextArea({ id, label, hint, error, value, onValue, maxChars, row
             : `${[...value].length} of ${maxChars} characters`}
         </span>
       )}
-    </div>
+    </FieldFrame>
   );
 }
