@@ -6,7 +6,10 @@ import (
 	"io"
 	"log/slog"
 
+	"github.com/keyturn/keyturn/backend/agreements"
 	"github.com/keyturn/keyturn/backend/demo"
+	"github.com/keyturn/keyturn/backend/platform/tenant"
+	"github.com/keyturn/keyturn/backend/tenants"
 )
 
 // SeedDemo loads the demo data when it is not there yet.
@@ -16,6 +19,30 @@ func (a *App) SeedDemo(ctx context.Context) error {
 		return fmt.Errorf("app: seed demo data: %w", err)
 	}
 	a.Log.Info("demo.seeded", slog.Bool("created", res.Created), slog.Int("customers", res.Customers), slog.Int("agreements", res.Agreements))
+	if !res.Created {
+		return nil
+	}
+	return a.refreshDemoEquity(ctx)
+}
+
+// refreshDemoEquity stores the equity of the demo agreements as an import
+// would, so audiences that filter on equity match demo customers from the
+// first run rather than after the first daily refresh.
+func (a *App) refreshDemoEquity(ctx context.Context) error {
+	tenantStore := tenants.Store{DB: a.DB.Gorm}
+	dir := directory{tenants: tenantStore, agreements: agreements.Store{DB: a.DB.Gorm}}
+	equity := agreements.Equity{DB: a.DB, Financiers: dir, Now: a.Now}
+	for _, slug := range []string{demo.FinancierSlug, demo.IrishFinancierSlug} {
+		f, err := tenantStore.FinancierBySlug(ctx, slug)
+		if err != nil {
+			return fmt.Errorf("app: demo equity: %w", err)
+		}
+		n, err := equity.Refresh(ctx, tenant.Scope{FinancierID: f.ID})
+		if err != nil {
+			return fmt.Errorf("app: demo equity of %s: %w", slug, err)
+		}
+		a.Log.Info("demo.equity", slog.String("financier", slug), slog.Int("agreements", n))
+	}
 	return nil
 }
 

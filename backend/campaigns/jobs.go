@@ -124,6 +124,9 @@ func (s *Service) Sync(ctx context.Context, campaignID int64) (SyncResult, error
 	var res SyncResult
 	ended := false
 	err = s.DB.Tx(ctx, func(tx *gorm.DB) error {
+		if err := s.lockEnrolment(tx, sc.FinancierID); err != nil {
+			return err
+		}
 		st := s.Store.with(tx)
 		c, err := st.campaign(ctx, sc, campaignID)
 		if err != nil {
@@ -185,4 +188,23 @@ func (s *Service) Sync(ctx context.Context, campaignID int64) (SyncResult, error
 	s.Log.Info("campaigns.synced", slog.Int64("campaign_id", campaignID), slog.String("status", res.Status),
 		slog.Int64("enrolled", res.Enrolled), slog.Int64("left", res.Left))
 	return res, nil
+}
+
+// lockEnrolment serialises the enrolment runs of one financier's campaigns
+// until the transaction ends. "Already in another live campaign" is read
+// before the new enrolments are written, so two campaigns syncing at once on
+// PostgreSQL (read committed) could each miss the other's uncommitted
+// enrolments and both take the same agreement. SQLite needs no lock: every
+// write transaction there already holds the database's one write lock from
+// its BEGIN. The key includes the schema, so databases sharing a server do
+// not wait on each other.
+func (s *Service) lockEnrolment(tx *gorm.DB, financierID int64) error {
+	if s.DB.Dialect != db.DialectPostgres {
+		return nil
+	}
+	err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':campaigns.enrol'), ?::int4)", financierID).Error
+	if err != nil {
+		return fmt.Errorf("campaigns: lock enrolment of financier %d: %w", financierID, err)
+	}
+	return nil
 }

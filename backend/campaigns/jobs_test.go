@@ -2,6 +2,8 @@ package campaigns
 
 import (
 	"context"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -157,5 +159,47 @@ func TestEnrolmentThroughRiver(t *testing.T) {
 			n, err := b.svc.Store.enrolledCount(ctx, b.fin, c.ID)
 			return err == nil && n == 2
 		}, 20*time.Second, 50*time.Millisecond)
+	})
+}
+
+// TestConcurrentSyncsEnrolAnAgreementOnce: campaigns of one financier that
+// sync at the same moment still enrol each agreement in one of them only
+// (on PostgreSQL each would otherwise miss the others' uncommitted
+// enrolments).
+func TestConcurrentSyncsEnrolAnAgreementOnce(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, d *db.DB) {
+		b := setup(t, d)
+		ctx := context.Background()
+		f := b.fixture(b.fin)
+		const customers = 25
+		for i := range customers {
+			f.agreement(f.customer(fmt.Sprintf("R%02d", i)))
+		}
+		var ids []int64
+		for range 4 {
+			c := b.readyCampaign(marketerEmail)
+			b.live(c.ID)
+			ids = append(ids, c.ID)
+		}
+		start := make(chan struct{})
+		errs := make(chan error, len(ids))
+		var total atomic.Int64
+		for _, id := range ids {
+			go func() {
+				<-start
+				res, err := b.svc.Sync(ctx, id)
+				total.Add(res.Enrolled)
+				errs <- err
+			}()
+		}
+		close(start)
+		for range ids {
+			require.NoError(t, <-errs)
+		}
+		require.Equal(t, int64(customers), total.Load(), "each agreement enrolled once across the campaigns")
+		var most int64
+		require.NoError(t, d.Gorm.Raw(`SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) AS n FROM campaign_enrolments
+WHERE left_at IS NULL GROUP BY agreement_id) per`).Scan(&most).Error)
+		require.Equal(t, int64(1), most)
 	})
 }
