@@ -1,6 +1,7 @@
 package campaigns
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/keyturn/keyturn/backend/finance"
+	"github.com/keyturn/keyturn/backend/platform/db"
 	"github.com/keyturn/keyturn/backend/platform/httpx"
 )
 
@@ -37,8 +39,9 @@ type OfferInput struct {
 }
 
 // OfferVehicle is the car on offer and its media. Media are URLs on the
-// allow-listed hosts (Config.MediaHosts) or paths under /assets/ served by
-// Keyturn itself; uploading files is not part of this package.
+// allow-listed hosts (Config.MediaHosts), paths under /assets/ served by
+// Keyturn itself, or the financier's own uploads (/media/<key>, see
+// docs/media.md).
 type OfferVehicle struct {
 	Make        string `json:"make"`
 	Model       string `json:"model"`
@@ -102,6 +105,9 @@ type Market struct {
 }
 
 var assetPath = regexp.MustCompile(`^/assets/[A-Za-z0-9_\-][A-Za-z0-9_\-./]*$`)
+
+// uploadPath is the address of an uploaded file: /media/ and its key.
+var uploadPath = regexp.MustCompile(`^/media/([A-Za-z0-9_\-]{16,64})$`)
 
 // Limits on offers.
 const (
@@ -264,9 +270,12 @@ func checkMedia(c *httpx.Check, field, raw string, hosts []string, ext string) {
 		return
 	}
 	path := raw
+	if uploadPath.MatchString(raw) {
+		return // its kind is checked against the library (Service.checkUploads)
+	}
 	if strings.HasPrefix(raw, "/") {
 		if !assetPath.MatchString(raw) || strings.Contains(raw, "..") {
-			c.Add(field, "invalid", "A path must be under /assets/, without ..")
+			c.Add(field, "invalid", "Upload the file, or use a path under /assets/ (without ..).")
 			return
 		}
 	} else {
@@ -276,7 +285,7 @@ func checkMedia(c *httpx.Check, field, raw string, hosts []string, ext string) {
 			return
 		}
 		if !slices.Contains(hosts, strings.ToLower(u.Hostname())) {
-			c.Add(field, "host_not_allowed", fmt.Sprintf("%s is not an allowed media host. Allowed: %s. Uploading files is not supported; ask an administrator to allow the host (KEYTURN_CAMPAIGN_MEDIA_HOSTS).",
+			c.Add(field, "host_not_allowed", fmt.Sprintf("%s is not an allowed media host. Allowed: %s. Upload the file instead, or ask an administrator to allow the host (KEYTURN_CAMPAIGN_MEDIA_HOSTS).",
 				u.Hostname(), hostList(hosts)))
 			return
 		}
@@ -285,6 +294,48 @@ func checkMedia(c *httpx.Check, field, raw string, hosts []string, ext string) {
 	if ext != "" && !strings.HasSuffix(strings.ToLower(path), ext) {
 		c.Add(field, "invalid", "Captions must be a WebVTT file (.vtt).")
 	}
+}
+
+// checkUploads checks that each /media/ address of an offer is one of the
+// financier's own uploads, of the kind its field needs. Only a failure to
+// look one up is returned; what is wrong with the offer goes into c.
+func (s *Service) checkUploads(ctx context.Context, c *httpx.Check, v OfferVehicle, financierID int64) error {
+	fields := []struct{ field, raw, kind string }{
+		{"vehicle.image_url", v.ImageURL, "image"},
+		{"vehicle.video_url", v.VideoURL, "video"},
+		{"vehicle.captions_url", v.CaptionsURL, "captions"},
+	}
+	for _, f := range fields {
+		m := uploadPath.FindStringSubmatch(f.raw)
+		if m == nil {
+			continue
+		}
+		if s.Media == nil {
+			c.Add(f.field, "invalid", "Uploads are not available here: use an address on an allowed media host.")
+			continue
+		}
+		kind, err := s.Media.KindOf(ctx, financierID, m[1])
+		switch {
+		case errors.Is(err, db.ErrNotFound):
+			c.Add(f.field, "not_found", "No upload of yours has this address: upload the file again.")
+		case err != nil:
+			return fmt.Errorf("campaigns: check uploaded media: %w", err)
+		case kind != f.kind:
+			c.Add(f.field, "wrong_kind", fmt.Sprintf("This upload is %s, not %s.", withArticle(kind), withArticle(f.kind)))
+		}
+	}
+	return nil
+}
+
+// withArticle names a kind of media in a sentence.
+func withArticle(kind string) string {
+	switch kind {
+	case "image":
+		return "an image"
+	case "video":
+		return "a video"
+	}
+	return "a captions file"
 }
 
 func hostList(hosts []string) string {

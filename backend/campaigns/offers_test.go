@@ -1,11 +1,13 @@
 package campaigns
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/keyturn/keyturn/backend/finance"
+	"github.com/keyturn/keyturn/backend/platform/db"
 	"github.com/keyturn/keyturn/backend/platform/httpx"
 )
 
@@ -149,4 +151,55 @@ func TestValidateOffer(t *testing.T) {
 	pch := pcpOffer()
 	pch.Product, pch.GuaranteedFutureValues, pch.DepositContribution = "pch", nil, 0
 	require.Equal(t, map[string]string{"example.apr": "not_allowed", "example.deposit": "not_allowed"}, offerFields(t, pch))
+}
+
+// library is a media library of known keys, for checkUploads; the real one
+// (backend/media) is exercised end to end in backend/app.
+type library map[string]struct {
+	financier int64
+	kind      string
+}
+
+func (l library) KindOf(_ context.Context, financierID int64, key string) (string, error) {
+	m, ok := l[key]
+	if !ok || m.financier != financierID {
+		return "", db.ErrNotFound
+	}
+	return m.kind, nil
+}
+
+func TestOfferUploadedMedia(t *testing.T) {
+	const img, vid, vtt, theirs = "img0123456789abcdef", "vid0123456789abcdef", "vtt0123456789abcdef", "oth0123456789abcdef"
+	lib := library{img: {1, "image"}, vid: {1, "video"}, vtt: {1, "captions"}, theirs: {2, "image"}}
+	check := func(svc *Service, v OfferVehicle) map[string]string {
+		t.Helper()
+		var c httpx.Check
+		require.NoError(t, svc.checkUploads(context.Background(), &c, v, 1))
+		out := map[string]string{}
+		if err := c.Err(); err != nil {
+			for _, e := range err.(*httpx.Problem).Errors {
+				out[e.Field] = e.Code
+			}
+		}
+		return out
+	}
+	svc := &Service{Media: lib}
+	require.Empty(t, check(svc, OfferVehicle{ImageURL: "/media/" + img, VideoURL: "/media/" + vid, CaptionsURL: "/media/" + vtt}))
+	require.Equal(t, map[string]string{"vehicle.image_url": "wrong_kind", "vehicle.captions_url": "wrong_kind"},
+		check(svc, OfferVehicle{ImageURL: "/media/" + vid, VideoURL: "/media/" + vid, CaptionsURL: "/media/" + img}))
+	require.Equal(t, map[string]string{"vehicle.image_url": "not_found"}, check(svc, OfferVehicle{ImageURL: "/media/" + theirs}),
+		"another financier's upload")
+	require.Equal(t, map[string]string{"vehicle.image_url": "invalid"}, check(&Service{}, OfferVehicle{ImageURL: "/media/" + img}),
+		"no library: uploads refused")
+	require.Empty(t, check(svc, OfferVehicle{ImageURL: "https://media.example.com/a.jpg"}), "URLs are validateOffer's")
+
+	// validateOffer lets /media/ addresses through (their kind is checked
+	// above), and nothing else under /media.
+	in := pcpOffer()
+	in.Vehicle.VideoURL, in.Vehicle.CaptionsURL = "/media/"+vid, "/media/"+vtt
+	require.Empty(t, offerFields(t, in))
+	in.Vehicle.ImageURL = "/media/../assets/x.jpg"
+	require.Equal(t, map[string]string{"vehicle.image_url": "invalid"}, offerFields(t, in))
+	in.Vehicle.ImageURL = "/media/short"
+	require.Equal(t, map[string]string{"vehicle.image_url": "invalid"}, offerFields(t, in))
 }

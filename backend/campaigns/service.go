@@ -35,6 +35,13 @@ type Auditor interface {
 	Append(ctx context.Context, tx *gorm.DB, e privacy.Entry) error
 }
 
+// MediaLibrary tells the kind (image, video or captions) of a financier's
+// uploaded file by its key; db.ErrNotFound when the key is not one of the
+// financier's uploads (media.Service does).
+type MediaLibrary interface {
+	KindOf(ctx context.Context, financierID int64, key string) (string, error)
+}
+
 // Config holds the campaign settings an operator chooses.
 type Config struct {
 	// MediaHosts are the hosts offer images, videos and captions may be
@@ -56,11 +63,14 @@ const (
 
 // Service holds the campaign use cases.
 type Service struct {
-	DB     *db.DB
-	Store  Store
-	Jobs   Enqueuer
-	KV     kv.Store
-	Audit  Auditor
+	DB    *db.DB
+	Store Store
+	Jobs  Enqueuer
+	KV    kv.Store
+	Audit Auditor
+	// Media checks offers' uploaded media (/media/ addresses); nil refuses
+	// them.
+	Media  MediaLibrary
 	Config Config
 	Now    func() time.Time
 	Log    *slog.Logger
@@ -387,7 +397,7 @@ func (s *Service) PreviewOffer(ctx context.Context, sc tenant.Scope, in OfferInp
 	if err != nil {
 		return OfferView{}, err
 	}
-	if err := s.checkOffer(&in, fin); err != nil {
+	if err := s.checkOffer(ctx, &in, fin); err != nil {
 		return OfferView{}, err
 	}
 	return offerView(OfferRow{}, in, s.market(fin)), nil
@@ -395,9 +405,12 @@ func (s *Service) PreviewOffer(ctx context.Context, sc tenant.Scope, in OfferInp
 
 // checkOffer validates an offer and refuses one whose representative
 // example the engine cannot price or reconcile.
-func (s *Service) checkOffer(in *OfferInput, fin financierRow) error {
+func (s *Service) checkOffer(ctx context.Context, in *OfferInput, fin financierRow) error {
 	var check httpx.Check
 	validateOffer(&check, in, s.Config.MediaHosts)
+	if err := s.checkUploads(ctx, &check, in.Vehicle, fin.ID); err != nil {
+		return err
+	}
 	if err := check.Err(); err != nil {
 		return err
 	}
@@ -411,7 +424,7 @@ func (s *Service) AddOffer(ctx context.Context, sc tenant.Scope, actor Actor, ca
 	if err != nil {
 		return OfferView{}, err
 	}
-	if err := s.checkOffer(&in, fin); err != nil {
+	if err := s.checkOffer(ctx, &in, fin); err != nil {
 		return OfferView{}, err
 	}
 	spec, err := json.Marshal(in)
@@ -451,7 +464,7 @@ func (s *Service) UpdateOffer(ctx context.Context, sc tenant.Scope, actor Actor,
 	if err != nil {
 		return OfferView{}, err
 	}
-	if err := s.checkOffer(&in, fin); err != nil {
+	if err := s.checkOffer(ctx, &in, fin); err != nil {
 		return OfferView{}, err
 	}
 	spec, err := json.Marshal(in)
