@@ -18,6 +18,7 @@ import (
 	"github.com/keyturn/keyturn/backend/auth"
 	"github.com/keyturn/keyturn/backend/campaigns"
 	"github.com/keyturn/keyturn/backend/config"
+	"github.com/keyturn/keyturn/backend/media"
 	"github.com/keyturn/keyturn/backend/platform/db"
 	"github.com/keyturn/keyturn/backend/platform/httpx"
 	"github.com/keyturn/keyturn/backend/platform/jobs"
@@ -36,6 +37,7 @@ type App struct {
 	Jobs    *jobs.Client
 	Auth    *auth.Service
 	Imports *agreements.Imports
+	Media   *media.Service
 	Fiber   *fiber.App
 	Now     func() time.Time
 
@@ -109,8 +111,10 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 	a.Auth = &auth.Service{DB: database, Tokens: auth.NewTokens(keys, cfg.BaseURL, now), KV: a.KV, Directory: dir,
 		Audit: auditor{audit: privacy.Audit{Now: now}}, BaseURL: cfg.BaseURL, Demo: cfg.Demo, Now: now, Log: log}
 
+	a.Media = &media.Service{DB: database, Store: media.Store{DB: database.Gorm}, Audit: privacy.Audit{Now: now}, Now: now, Log: log,
+		Config: media.Config{SpoolDir: filepath.Join(cfg.DataDir, "spool")}}
 	camp := &campaigns.Service{DB: database, Store: campaigns.Store{DB: database.Gorm}, KV: a.KV,
-		Audit: privacy.Audit{Now: now}, Now: now, Log: log,
+		Audit: privacy.Audit{Now: now}, Media: a.Media, Now: now, Log: log,
 		Config: campaigns.Config{MediaHosts: cfg.CampaignMediaHosts, SyncInterval: cfg.CampaignSyncInterval}}
 
 	a.Imports = &agreements.Imports{DB: database, KV: a.KV, Financiers: dir, Dealers: dir,
@@ -147,6 +151,7 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 		(&campaigns.HTTP{Service: camp}).Routes(),
 		(&agreements.ImportsHTTP{Imports: a.Imports}).Routes(),
 		(&privacy.AuditHTTP{DB: database.Gorm, Names: dir}).Routes(),
+		(&media.HTTP{Service: a.Media}).Routes(),
 	)
 	a.Fiber = a.newFiber()
 	ok = true

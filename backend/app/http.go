@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/keyturn/keyturn/backend/media"
 	"github.com/keyturn/keyturn/backend/platform/httpx"
 	"github.com/keyturn/keyturn/pwa"
 )
@@ -92,6 +93,9 @@ func (a *App) newFiber() *fiber.App {
 		f.Use(cors.New(cors.Config{AllowOrigins: strings.Join(a.Config.CORSOrigins, ","), AllowCredentials: true,
 			AllowHeaders: "Authorization, Content-Type"}))
 	}
+	// Uploaded offer media, public by key; mounted before compression, which
+	// would garble byte ranges (see media.HTTP.Serve).
+	f.Get(media.ServeRoute, (&media.HTTP{Service: a.Media}).Serve)
 	f.Use(compress.New(compress.Config{Level: compress.LevelBestSpeed}))
 
 	f.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })

@@ -644,4 +644,133 @@ describe('Financier console in chromium', { timeout: 900_000 }, () => {
     await axe(page, 'dealer network, read only');
     assert.deepEqual(problems, []);
   });
+
+  it('uploads an offer’s image, video and captions, shows them, and keeps them', async () => {
+    const { page, problems } = await theMarketer();
+    const name = 'Spring media 2027';
+    await nav(page, 'Campaigns');
+    await h1(page, 'Campaigns');
+    await page.getByLabel('Campaign name').fill(name);
+    await page.getByLabel('Start date').fill(isoDay(0));
+    await page.getByLabel('End date').fill(isoDay(120));
+    await page.getByRole('button', { name: 'Create the draft' }).click();
+    await h1(page, name);
+    await page.getByRole('navigation', { name: 'Campaign' }).getByRole('link', { name: 'Offers' }).click();
+    await page.getByRole('button', { name: 'Add an offer' }).click();
+    await fillOffer(page, {
+      make: 'Kia',
+      model: 'Sportage',
+      derivative: '1.6 T-GDi 2',
+      product: 'hp',
+      cash: '28,000',
+      terms: '48',
+      contribution: '0',
+      deposit: '3,000',
+      payments: '48',
+      apr: '9.9',
+      share: '60',
+      source: 'Last quarter: 1,120 new agreements',
+      from: isoDay(0),
+      to: isoDay(180),
+      small: '',
+    });
+    const imageURL = page.locator('#of-vehicle-image_url');
+    const videoURL = page.locator('#of-vehicle-video_url');
+    const captionsURL = page.locator('#of-vehicle-captions_url');
+    // Each progress bar shown, as the screen reader reads it.
+    await page.evaluate(() => {
+      window.__mediaBars = [];
+      new MutationObserver(() => {
+        for (const bar of document.querySelectorAll('.kt-media progress')) window.__mediaBars.push(`${bar.id}: ${bar.getAttribute('aria-valuetext')}`);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true });
+    });
+
+    // A text file named .png is refused by its bytes; the server's reason is the field's error, read out too.
+    await page.getByLabel('Upload an image').setInputFiles(fixture('not-an-image.png'));
+    const imageError = page.locator('#of-vehicle-image_url-error');
+    await imageError.waitFor();
+    assert.ok((await imageError.textContent()).replace(/^Error: /, '').length > 10, 'the refusal says why');
+    await page.locator('.kt-media[data-media=image] [role=status]').getByText(/^Error: not-an-image\.png was not uploaded\./).waitFor();
+    assert.equal(await imageError.getAttribute('id'), 'of-vehicle-image_url-error');
+    assert.match(await page.getByLabel('Upload an image').getAttribute('aria-describedby'), /of-vehicle-image_url-error/);
+    assert.equal(await page.locator('.kt-media__thumb').count(), 0);
+    assert.equal(await imageURL.inputValue(), '');
+    await axe(page, 'offer editor, upload refused');
+
+    // A PNG: the field holds its /media/ address and the thumbnail shows, named by the car.
+    await page.getByLabel('Upload an image').setInputFiles(fixture('offer-car.png'));
+    const thumb = page.getByRole('img', { name: 'Kia Sportage' });
+    await thumb.waitFor();
+    const src = await thumb.getAttribute('src');
+    assert.match(src, /^\/media\/[\w.-]+$/);
+    assert.equal(await imageURL.inputValue(), src);
+    await page.waitForFunction(() => document.querySelector('.kt-media__thumb')?.naturalWidth === 80, null, { timeout: 10_000 });
+    assert.equal(await imageError.count(), 0, 'a good upload clears the refusal');
+    await page.locator('.kt-media[data-media=image]').getByText('offer-car.png', { exact: true }).waitFor();
+
+    // Captions, then a video: the player carries the captions as a track.
+    await page.getByLabel('Upload captions').setInputFiles(fixture('offer-captions.vtt'));
+    await page.getByText('Captions file:').getByText('offer-captions.vtt').waitFor();
+    const captions = await captionsURL.inputValue();
+    assert.match(captions, /^\/media\/[\w.-]+$/);
+    // The video goes up at 1 MiB/s, so its progress bar has time to count.
+    const throttle = await page.context().newCDPSession(page);
+    await throttle.send('Network.enable');
+    await throttle.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+    const videoBytes = Buffer.concat([readFileSync(fixture('offer-video.mp4')), Buffer.alloc(3 * 1024 * 1024)]);
+    await page.getByLabel('Upload a video').setInputFiles({ name: 'offer-video.mp4', mimeType: 'video/mp4', buffer: videoBytes });
+    const track = page.locator('video.kt-media__video[controls] > track[kind=captions]');
+    await track.waitFor({ state: 'attached', timeout: 60_000 });
+    await throttle.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await throttle.detach();
+    assert.equal(await track.getAttribute('src'), captions);
+    const video = await videoURL.inputValue();
+    assert.match(video, /^\/media\/[\w.-]+$/);
+    assert.equal(await page.locator('video.kt-media__video').getAttribute('src'), video);
+    const bars = await page.evaluate(() => window.__mediaBars);
+    assert.ok(
+      bars.some((b) => /^of-vehicle-video_url-progress: .+ of .+ sent \([1-9]\d?%\)$/.test(b)),
+      `the video's bar showed a part sent: ${JSON.stringify([...new Set(bars)])}`,
+    );
+
+    // The uploaded files are served from the same origin, as stored.
+    const served = await page.evaluate(async (u) => {
+      const r = await fetch(u);
+      return { status: r.status, type: r.headers.get('Content-Type'), text: await r.text() };
+    }, captions);
+    assert.equal(served.status, 200);
+    assert.match(served.text, /^WEBVTT/);
+
+    await screen(page, 'offer editor with media', 'financier-offer-media');
+    await page.setViewportSize({ width: 360, height: 800 });
+    await shot(page, 'financier-offer-media-360');
+    await page.setViewportSize(MOBILE);
+
+    // Saved, and still there after a reload.
+    await page.getByRole('button', { name: 'Add the offer' }).click();
+    await page.getByText('The Kia Sportage offer is saved.').waitFor();
+    await page.reload();
+    await h1(page, name);
+    await page.getByRole('button', { name: 'Edit the Kia Sportage offer' }).click();
+    assert.equal(await imageURL.inputValue(), src);
+    assert.equal(await videoURL.inputValue(), video);
+    assert.equal(await captionsURL.inputValue(), captions);
+    await page.getByRole('img', { name: 'Kia Sportage' }).waitFor();
+    await page.waitForFunction(() => document.querySelector('.kt-media__thumb')?.naturalWidth === 80, null, { timeout: 10_000 });
+    assert.equal(await page.locator('video.kt-media__video > track[kind=captions]').getAttribute('src'), captions);
+
+    // An earlier upload is chosen again instead of sent again; the refused file is not among them.
+    await imageURL.fill('');
+    await page.locator('.kt-media__thumb').waitFor({ state: 'detached' });
+    const imageField = page.locator('.kt-media[data-media=image]');
+    await imageField.getByRole('button', { name: 'Choose an earlier upload' }).click();
+    await imageField.getByRole('button', { name: /^Use offer-car\.png/ }).first().waitFor();
+    assert.equal(await imageField.getByRole('button', { name: /not-an-image/ }).count(), 0);
+    await axe(page, 'offer editor, earlier uploads');
+    await imageField.getByRole('button', { name: /^Use offer-car\.png/ }).first().click();
+    assert.equal(await imageURL.inputValue(), src);
+    await page.getByRole('img', { name: 'Kia Sportage' }).waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Choose an earlier upload');
+    assert.deepEqual(problems, []);
+  });
 });

@@ -4,6 +4,7 @@
 // mirrored from the Go handlers and docs/openapi.yaml. Money is in integer
 // minor units (pence, cent) everywhere, as in the API.
 import type { Api } from './api';
+import { ApiError, NetworkError, problemFrom } from './errors';
 
 /** LocationInput is a showroom as the administrator edits it (tenants.LocationInput). */
 export interface LocationInput {
@@ -623,3 +624,141 @@ export function auditQueryString(q: AuditQuery, extra: Record<string, string> = 
 
 /** AUDIT_EXPORT is the audit log's CSV export under /api/v1 (add the same filters). */
 export const AUDIT_EXPORT = '/audit.csv';
+
+// Offer media (backend/media): vehicle images, videos and WebVTT captions
+// uploaded to Keyturn and served from /media/<key> on the same origin.
+
+/** MediaKind is what an uploaded file is for; the server tells it by the file's bytes. */
+export type MediaKind = 'image' | 'video' | 'captions';
+
+/** MediaView is one uploaded file. url is what an offer's image_url, video_url or captions_url holds. */
+export interface MediaView {
+  id: number;
+  key: string;
+  /** "/media/<key>" */
+  url: string;
+  kind: MediaKind;
+  content_type: string;
+  file_name: string;
+  bytes: number;
+  sha256: string;
+  created_at: string;
+}
+
+/** MediaRule is what the server takes for one kind of media (backend/media). */
+export interface MediaRule {
+  /** The file picker's accept= list. */
+  accept: string;
+  /** The most bytes the server takes; more is refused with 413. */
+  maxBytes: number;
+  /** The formats in words: "JPEG, PNG or WebP". */
+  formats: string;
+}
+
+/** MEDIA_RULES mirrors the server's formats and size caps, so a file the server would refuse for its size is not sent at all. */
+export const MEDIA_RULES: Record<MediaKind, MediaRule> = {
+  image: { accept: '.jpg,.jpeg,.png,.webp,image/jpeg,image/png,image/webp', maxBytes: 5 * 1024 * 1024, formats: 'JPEG, PNG or WebP' },
+  video: { accept: '.mp4,.webm,video/mp4,video/webm', maxBytes: 100 * 1024 * 1024, formats: 'MP4 or WebM' },
+  captions: { accept: '.vtt,text/vtt', maxBytes: 512 * 1024, formats: 'WebVTT (.vtt)' },
+};
+
+/** mediaUploads lists the financier's earlier uploads of one kind, newest first. */
+export function mediaUploads(api: Api, kind: MediaKind): Promise<{ items: MediaView[] }> {
+  return api.request('GET', `/media?kind=${enc(kind)}`);
+}
+
+/** UploadProgress is how much of a request body has been sent. */
+export interface UploadProgress {
+  loaded: number;
+  /** The whole body (the file and the multipart framing); 0 while not known. */
+  total: number;
+}
+
+/** MediaUploadOptions tune uploadMedia. */
+export interface MediaUploadOptions {
+  /**
+   * token answers the access token as it is now. It is asked again for the
+   * retry after a refresh, because the refresh replaces it.
+   */
+  token: () => string | null;
+  /** Called as the body goes out, for a progress bar. */
+  onProgress?: (p: UploadProgress) => void;
+  /** Aborting stops the upload; the promise then rejects with an AbortError. */
+  signal?: AbortSignal;
+  /** Makes the request object; tests pass their own. Defaults to XMLHttpRequest. */
+  xhr?: () => XMLHttpRequest;
+  /** Defaults to /api/v1. */
+  base?: string;
+}
+
+/**
+ * uploadMedia sends one file to POST /media as multipart/form-data (part
+ * "file") and answers what the server stored. It uses XMLHttpRequest, not
+ * the Api client's fetch: only XHR reports how much of a request body has
+ * been sent (fetch's streaming uploads need HTTP/2), and a 100 MB video
+ * needs a progress bar. It keeps the client's rules all the same: the
+ * bearer token, one refresh and retry on a 401, and problem+json replies
+ * turned into the same typed errors.
+ */
+export async function uploadMedia(api: Api, file: File, opts: MediaUploadOptions): Promise<MediaView> {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  try {
+    return await sendMedia(form, opts);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === 'unauthorized')) throw err;
+    const session = await api.refresh();
+    if (!session) throw err;
+  }
+  try {
+    return await sendMedia(form, opts);
+  } catch (err) {
+    if (err instanceof ApiError && err.code === 'unauthorized') api.forget();
+    throw err;
+  }
+}
+
+function sendMedia(form: FormData, opts: MediaUploadOptions): Promise<MediaView> {
+  return new Promise((resolve, reject) => {
+    const signal = opts.signal;
+    if (signal?.aborted) {
+      reject(new DOMException('The upload was cancelled.', 'AbortError'));
+      return;
+    }
+    const xhr = opts.xhr ? opts.xhr() : new XMLHttpRequest();
+    const onAbort = () => xhr.abort();
+    const done = () => signal?.removeEventListener('abort', onAbort);
+    xhr.open('POST', `${opts.base ?? '/api/v1'}/media`);
+    xhr.setRequestHeader('Accept', 'application/json, application/problem+json');
+    const token = opts.token();
+    if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+    xhr.upload.onprogress = (e) => opts.onProgress?.({ loaded: e.loaded, total: e.lengthComputable ? e.total : 0 });
+    xhr.onload = () => {
+      done();
+      const body = parseJSONReply(xhr.getResponseHeader('Content-Type'), xhr.responseText);
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as MediaView);
+      else reject(problemFrom(xhr.status, body));
+    };
+    xhr.onerror = () => {
+      done();
+      reject(new NetworkError());
+    };
+    xhr.onabort = () => {
+      done();
+      reject(new DOMException('The upload was cancelled.', 'AbortError'));
+    };
+    signal?.addEventListener('abort', onAbort);
+    xhr.send(form);
+  });
+}
+
+// parseJSONReply reads a JSON or problem+json body, and anything else (an
+// HTML error page from a proxy) as undefined, as the Api client does.
+function parseJSONReply(contentType: string | null, text: string): unknown {
+  if (!/^application\/(problem\+)?json\b/i.test(contentType ?? '')) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

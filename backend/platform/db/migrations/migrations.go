@@ -13,5 +13,7 @@ func All() []*gormigrate.Migration {
 		core202611231300,
 		imports202611231420,
 		campaigns202611231500,
+		indexes202612050800,
+		media202612050900,
 	}
 }

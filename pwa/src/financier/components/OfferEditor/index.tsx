@@ -1,17 +1,20 @@
+import type { ComponentChildren } from 'preact';
 import { useMemo, useState } from 'preact/hooks';
 import { Button } from '../../../ui/Button';
 import { ErrorSummary, type SummaryItem } from '../../../ui/ErrorSummary';
 import { Field, Select } from '../../../ui/Field';
 import { Notice } from '../../../ui/Notice';
 import { TextArea } from '../../../ui/TextArea';
-import type { OfferView } from '../../../app/financier-api';
+import { mediaUploads, uploadMedia, type MediaKind, type MediaView, type OfferView } from '../../../app/financier-api';
 import { ApiError } from '../../../app/errors';
 import { describeError } from '../../../app/messages';
 import { stableJSON } from '../../campaign/audience-form';
 import { useLive } from '../../campaign/live';
 import { EMPTY_OFFER_FORM, offerFormOf, offerInputOf, type FeeRow, type OfferForm, type Product } from '../../campaign/offer-form';
-import { fin } from '../../state';
+import { fin, store } from '../../state';
 import { OfferCard } from '../OfferCard';
+import { fileNameOf, previewable } from './media';
+import { ImagePreview, MediaField, VideoPreview, type Uploader } from './MediaField';
 import './OfferEditor.css';
 
 /** fid is the id of the input for an API field path: "example.apr" → "of-example-apr". */
@@ -61,6 +64,16 @@ const PRODUCTS = [
   { value: 'pch', label: 'Personal contract hire (PCH)' },
 ];
 
+/** upload sends a media file with the console's session, reporting progress. */
+const upload: Uploader = (file, onProgress, signal) =>
+  uploadMedia(fin.api, file, { token: () => store.session.value?.access_token ?? null, onProgress, signal });
+
+/** earlier lists the financier's earlier uploads of one kind. */
+const earlier = async (kind: MediaKind): Promise<MediaView[]> => (await mediaUploads(fin.api, kind)).items;
+
+/** Where each address may come from, said once for the three media fields. */
+const MEDIA_HINT = 'Upload a file, or give a path under /media/ or /assets/, or an https address on a host your administrator allowed.';
+
 const FEE_TIMING = [
   { value: 'upfront', label: 'On the day the agreement starts' },
   { value: 'with_first', label: 'With the first monthly payment' },
@@ -91,6 +104,9 @@ export function OfferEditor({
   const [failure, setFailure] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [tried, setTried] = useState(false);
+  // The names of files uploaded here, by address, for the previews.
+  const [names, setNames] = useState<Record<string, string>>({});
+  const [uploading, setUploading] = useState<Partial<Record<MediaKind, boolean>>>({});
   const { input, errors } = useMemo(() => offerInputOf(f), [f]);
   const localOK = Object.keys(errors).length === 0;
   const key = localOK ? stableJSON(input) : null;
@@ -105,9 +121,11 @@ export function OfferEditor({
   const shownLocal: Record<string, string> = tried ? errors : {};
   const err = (path: string) => shownLocal[path] ?? serverErrors[path];
 
+  // An update from the state it applies to, not from this render's: an
+  // upload fills its field when it ends, after other fields may have changed.
   const set = <K extends keyof OfferForm>(k: K) => (v: OfferForm[K]) => {
     setSaveErrors({});
-    setF({ ...f, [k]: v });
+    setF((prev) => ({ ...prev, [k]: v }));
   };
   const text = (k: keyof OfferForm, path: string, label: string, extra: Record<string, unknown> = {}) => (
     <Field
@@ -120,6 +138,25 @@ export function OfferEditor({
       {...extra}
     />
   );
+  const media = (kind: MediaKind, k: 'imageURL' | 'videoURL' | 'captionsURL', path: string, label: string, hint: string, preview: ComponentChildren) => (
+    <MediaField
+      kind={kind}
+      id={fid(path)}
+      label={label}
+      hint={hint}
+      value={f[k]}
+      onValue={set(k)}
+      error={err(path)}
+      upload={upload}
+      earlier={earlier}
+      onUploaded={(m) => setNames((n) => ({ ...n, [m.url]: m.file_name }))}
+      onBusy={(busy) => setUploading((u) => ({ ...u, [kind]: busy }))}
+    >
+      {preview}
+    </MediaField>
+  );
+  // The image's alt text: the car, as the customer's app names it.
+  const carName = `${f.make.trim()} ${f.model.trim()}`.trim() || 'The car on offer';
   const money = (k: keyof OfferForm, path: string, label: string, extra: Record<string, unknown> = {}) =>
     text(k, path, `${label} (${currencySymbol})`, { short: true, inputMode: 'decimal', ...extra });
 
@@ -127,6 +164,10 @@ export function OfferEditor({
     e.preventDefault();
     setTried(true);
     setFailure(undefined);
+    if (Object.values(uploading).some(Boolean)) {
+      setFailure('A file is still uploading. Wait for it to finish, or cancel it, then save.');
+      return;
+    }
     if (!localOK) return;
     setBusy(true);
     try {
@@ -165,15 +206,27 @@ export function OfferEditor({
             {text('model', 'vehicle.model', 'Model')}
           </div>
           {text('derivative', 'vehicle.derivative', 'Derivative (optional)')}
-          {text('imageURL', 'vehicle.image_url', 'Image (optional)', {
-            hint: 'A path under /assets/, or an https address on a host your administrator allowed.',
-            spellcheck: false,
-            type: 'url',
-          })}
-          <div class="kt-row">
-            {text('videoURL', 'vehicle.video_url', 'Video (optional)', { spellcheck: false, type: 'url' })}
-            {text('captionsURL', 'vehicle.captions_url', 'Video captions, WebVTT', { spellcheck: false, type: 'url', hint: 'Needed with a video (.vtt).' })}
-          </div>
+          {media('image', 'imageURL', 'vehicle.image_url', 'Image (optional)', MEDIA_HINT,
+            previewable(f.imageURL) && (
+              <ImagePreview url={f.imageURL.trim()} alt={carName} name={fileNameOf(f.imageURL, names)} />
+            ),
+          )}
+          {media('video', 'videoURL', 'vehicle.video_url', 'Video (optional)', 'Uploaded, or an address as for the image. A video needs captions (below).',
+            previewable(f.videoURL) && (
+              <VideoPreview
+                url={f.videoURL.trim()}
+                captions={previewable(f.captionsURL) ? f.captionsURL.trim() : ''}
+                name={fileNameOf(f.videoURL, names)}
+              />
+            ),
+          )}
+          {media('captions', 'captionsURL', 'vehicle.captions_url', 'Video captions, WebVTT', 'Needed with a video: a .vtt file, uploaded or by address.',
+            f.captionsURL.trim() && (
+              <p class="kt-media__note">
+                Captions file: <strong>{fileNameOf(f.captionsURL, names)}</strong>
+              </p>
+            ),
+          )}
         </fieldset>
         <fieldset class="kt-offer-editor__group">
           <legend>Price and terms</legend>
