@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/keyturn/keyturn/backend/platform/db"
+	"github.com/keyturn/keyturn/backend/platform/httpx"
 	"github.com/keyturn/keyturn/backend/platform/kv"
 	"github.com/keyturn/keyturn/backend/platform/tenant"
 	"github.com/keyturn/keyturn/backend/privacy"
@@ -233,36 +234,13 @@ func equalFold(a, b string) bool {
 	return true
 }
 
-// cleanFileName keeps a file name printable and short; it is shown back to
-// staff and written to the audit log.
-func cleanFileName(name string) string {
-	out := make([]rune, 0, len(name))
-	for _, r := range name {
-		if r == '/' || r == '\\' {
-			out = out[:0]
-			continue
-		}
-		if r < 0x20 || r == 0x7f {
-			continue
-		}
-		out = append(out, r)
-	}
-	if len(out) > 200 {
-		out = out[:200]
-	}
-	if len(out) == 0 {
-		return "upload"
-	}
-	return string(out)
-}
-
 func (s *Imports) create(ctx context.Context, sc tenant.Scope, actor Actor, source, fileName, format, status string) (*Import, error) {
 	if format != FormatCSV && format != FormatJSONLines {
 		return nil, fmt.Errorf("agreements: unknown import format %q", format)
 	}
 	now := s.Now().UTC()
 	imp := &Import{FinancierID: sc.FinancierID, ActorKind: actor.Kind, ActorID: actor.ID, Source: source,
-		FileName: cleanFileName(fileName), Format: format, Status: status, IP: actor.IP, RequestID: actor.RequestID,
+		FileName: httpx.FileName(fileName), Format: format, Status: status, IP: actor.IP, RequestID: actor.RequestID,
 		CreatedAt: now, UpdatedAt: now}
 	if status == ImportRunning {
 		imp.StartedAt = &now

@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/keyturn/keyturn/backend/platform/db"
+	"github.com/keyturn/keyturn/backend/platform/httpx"
 	"github.com/keyturn/keyturn/backend/platform/tenant"
 	"github.com/keyturn/keyturn/backend/privacy"
 )
@@ -148,7 +149,7 @@ func (s *Service) Upload(ctx context.Context, sc tenant.Scope, actor Actor, file
 	if err != nil {
 		return View{}, err
 	}
-	m := Media{FinancierID: sc.FinancierID, Key: key, Kind: kind, ContentType: contentType, FileName: cleanFileName(fileName),
+	m := Media{FinancierID: sc.FinancierID, Key: key, Kind: kind, ContentType: contentType, FileName: httpx.FileName(fileName),
 		Bytes: size, SHA256: hex.EncodeToString(hash.Sum(nil)), ChunkBytes: s.chunkBytes(), CreatedAt: s.Now().UTC()}
 	if actor.ID != 0 {
 		id := actor.ID
@@ -249,29 +250,6 @@ func validKey(s string) bool {
 	}
 	_, err := base64.RawURLEncoding.DecodeString(s)
 	return err == nil
-}
-
-// cleanFileName keeps the last path element of a file name, printable and
-// at most 200 characters; it is shown to staff and written to the audit
-// log, never used as a path.
-func cleanFileName(name string) string {
-	out := make([]rune, 0, len(name))
-	for _, r := range name {
-		switch {
-		case r == '/' || r == '\\':
-			out = out[:0]
-		case r < 0x20 || r == 0x7f || r == 0xFFFD || (r >= 0x80 && r < 0xa0):
-		default:
-			out = append(out, r)
-		}
-	}
-	if len(out) > 200 {
-		out = out[:200]
-	}
-	if len(out) == 0 {
-		return "upload"
-	}
-	return string(out)
 }
 
 // spool is an upload's temporary file.

@@ -52,6 +52,27 @@ function isoDay(n) {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(d);
 }
 
+/** kiaSportageHP is the HP offer both console journeys add, valid from `from` for 180 days. */
+function kiaSportageHP(from) {
+  return {
+    make: 'Kia',
+    model: 'Sportage',
+    derivative: '1.6 T-GDi 2',
+    product: 'hp',
+    cash: '28,000',
+    terms: '48',
+    contribution: '0',
+    deposit: '3,000',
+    payments: '48',
+    apr: '9.9',
+    share: '60',
+    source: 'Last quarter: 1,120 new agreements',
+    from,
+    to: isoDay(180),
+    small: '',
+  };
+}
+
 /** fillOffer types an offer into the offer editor. */
 async function fillOffer(page, o) {
   const f = (id) => page.locator(`#of-${id}`);
@@ -404,23 +425,7 @@ describe('Financier console in chromium', { timeout: 900_000 }, () => {
     await page.getByText('The Ford Puma offer is saved.').waitFor();
 
     await page.getByRole('button', { name: 'Add an offer' }).click();
-    await fillOffer(page, {
-      make: 'Kia',
-      model: 'Sportage',
-      derivative: '1.6 T-GDi 2',
-      product: 'hp',
-      cash: '28,000',
-      terms: '48',
-      contribution: '0',
-      deposit: '3,000',
-      payments: '48',
-      apr: '9.9',
-      share: '60',
-      source: 'Last quarter: 1,120 new agreements',
-      from: today,
-      to: isoDay(180),
-      small: '',
-    });
+    await fillOffer(page, kiaSportageHP(today));
     await preview.getByRole('heading', { name: 'Representative example: hire purchase' }).waitFor();
     await page.getByRole('button', { name: 'Add the offer' }).click();
     await page.getByText('The Kia Sportage offer is saved.').waitFor();
@@ -657,23 +662,7 @@ describe('Financier console in chromium', { timeout: 900_000 }, () => {
     await h1(page, name);
     await page.getByRole('navigation', { name: 'Campaign' }).getByRole('link', { name: 'Offers' }).click();
     await page.getByRole('button', { name: 'Add an offer' }).click();
-    await fillOffer(page, {
-      make: 'Kia',
-      model: 'Sportage',
-      derivative: '1.6 T-GDi 2',
-      product: 'hp',
-      cash: '28,000',
-      terms: '48',
-      contribution: '0',
-      deposit: '3,000',
-      payments: '48',
-      apr: '9.9',
-      share: '60',
-      source: 'Last quarter: 1,120 new agreements',
-      from: isoDay(0),
-      to: isoDay(180),
-      small: '',
-    });
+    await fillOffer(page, kiaSportageHP(isoDay(0)));
     const imageURL = page.locator('#of-vehicle-image_url');
     const videoURL = page.locator('#of-vehicle-video_url');
     const captionsURL = page.locator('#of-vehicle-captions_url');
