@@ -66,7 +66,7 @@ var Options = []Option{
 		c.Addr = v
 		return nil
 	}},
-	{Key: "data_dir", Env: "KEYTURN_DATA_DIR", Default: "./data", Help: "folder for the SQLite file, signing keys and the demo mailbox", set: func(c *Config, v string) error {
+	{Key: "data_dir", Env: "KEYTURN_DATA_DIR", Default: "./data", Help: "folder for the SQLite file, signing keys, the demo mailbox and uploads while they arrive", set: func(c *Config, v string) error {
 		if strings.TrimSpace(v) == "" {
 			return errors.New("must not be empty")
 		}
