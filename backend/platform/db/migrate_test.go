@@ -201,26 +201,3 @@ func TestMigrateConcurrentNodes(t *testing.T) {
 	}
 	require.Equal(t, appliedMigrations(t, first), appliedMigrations(t, nodes[0]))
 }
-
-// TestRedundantAgreementsIndexDropped: ix_agreements_end, a prefix of the
-// audience index, is gone after migrating and comes back on rollback.
-func TestRedundantAgreementsIndexDropped(t *testing.T) {
-	t.Parallel()
-	dbtest.Each(t, func(t *testing.T, d *db.DB) {
-		ctx := context.Background()
-		var m *gormigrate.Migration
-		for _, mig := range migrations.All() {
-			if mig.ID == "202612050800_indexes" {
-				m = mig
-			}
-		}
-		require.NotNil(t, m, "the migration is listed")
-		mg := d.Gorm.Migrator()
-		require.False(t, mg.HasIndex("agreements", "ix_agreements_end"))
-		require.True(t, mg.HasIndex("agreements", "ix_agreements_audience"), "the index that replaces it")
-		require.NoError(t, d.Tx(ctx, func(tx *gorm.DB) error { return m.Rollback(tx) }))
-		require.True(t, mg.HasIndex("agreements", "ix_agreements_end"))
-		require.NoError(t, d.Tx(ctx, func(tx *gorm.DB) error { return m.Migrate(tx) }))
-		require.False(t, mg.HasIndex("agreements", "ix_agreements_end"))
-	})
-}

@@ -13,7 +13,6 @@ func All() []*gormigrate.Migration {
 		core202611231300,
 		imports202611231420,
 		campaigns202611231500,
-		indexes202612050800,
 		media202612050900,
 	}
 }
