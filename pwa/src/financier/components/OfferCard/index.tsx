@@ -18,6 +18,13 @@ export function OfferCard({ id, offer, level = 3 }: { id: string; offer: Pick<Of
       <Heading id={`${id}-vehicle`} class="kt-offer-card__vehicle">
         {p.vehicle || 'Your next car'}
       </Heading>
+      {/* The heading names the car, so its picture adds nothing for a screen reader. */}
+      {offer.vehicle.image_url && <img class="kt-offer-card__image" src={offer.vehicle.image_url} alt="" loading="lazy" decoding="async" />}
+      {offer.vehicle.video_url && (
+        <video class="kt-offer-card__video" controls preload="metadata" src={offer.vehicle.video_url} aria-label={`Video: ${p.vehicle || 'the car'}`}>
+          {offer.vehicle.captions_url && <track kind="captions" src={offer.vehicle.captions_url} srclang="en" label="English" default />}
+        </video>
+      )}
       {p.example ? (
         <>
           {p.headline.map((h) => (
