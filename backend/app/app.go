@@ -42,6 +42,7 @@ type App struct {
 	Now     func() time.Time
 
 	routes []httpx.Route
+	equity *agreements.Equity
 }
 
 // Options adjust wiring, mostly for tests.
@@ -119,12 +120,12 @@ func New(ctx context.Context, cfg *config.Config, log *slog.Logger, opt Options)
 
 	a.Imports = &agreements.Imports{DB: database, KV: a.KV, Financiers: dir, Dealers: dir,
 		Audit: privacy.Audit{Now: now}, Now: now, Log: log}
-	equity := &agreements.Equity{DB: database, Financiers: dir, Now: now}
+	a.equity = &agreements.Equity{DB: database, Financiers: dir, Now: now}
 
 	workers := river.NewWorkers()
 	(&auth.Workers{Service: a.Auth, Mail: sender}).Register(workers)
 	camp.Register(workers)
-	(&agreements.Workers{Imports: a.Imports, Equity: equity}).Register(workers)
+	(&agreements.Workers{Imports: a.Imports, Equity: a.equity}).Register(workers)
 	jcfg := jobs.Config{Workers: workers, Logger: log, RunWorkers: opt.RunWorkers, FetchPollInterval: opt.JobPoll}
 	if opt.RunWorkers {
 		jcfg.Periodic = concat(auth.Periodic(), camp.Periodic(), agreements.Periodic())

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 
-	"github.com/keyturn/keyturn/backend/agreements"
 	"github.com/keyturn/keyturn/backend/demo"
 	"github.com/keyturn/keyturn/backend/platform/tenant"
 	"github.com/keyturn/keyturn/backend/tenants"
@@ -30,14 +29,12 @@ func (a *App) SeedDemo(ctx context.Context) error {
 // first run rather than after the first daily refresh.
 func (a *App) refreshDemoEquity(ctx context.Context) error {
 	tenantStore := tenants.Store{DB: a.DB.Gorm}
-	dir := directory{tenants: tenantStore, agreements: agreements.Store{DB: a.DB.Gorm}}
-	equity := agreements.Equity{DB: a.DB, Financiers: dir, Now: a.Now}
 	for _, slug := range []string{demo.FinancierSlug, demo.IrishFinancierSlug} {
 		f, err := tenantStore.FinancierBySlug(ctx, slug)
 		if err != nil {
 			return fmt.Errorf("app: demo equity: %w", err)
 		}
-		n, err := equity.Refresh(ctx, tenant.Scope{FinancierID: f.ID})
+		n, err := a.equity.Refresh(ctx, tenant.Scope{FinancierID: f.ID})
 		if err != nil {
 			return fmt.Errorf("app: demo equity of %s: %w", slug, err)
 		}
